@@ -1,0 +1,57 @@
+-- Public views: the contract analysts, exports and external tools rely on.
+-- Exact names and columns are documented in docs/data-dictionary.md. Re-created on every connect.
+
+CREATE OR REPLACE VIEW participants_v AS
+SELECT
+    m.person,
+    m.title,
+    m.organisation,
+    COALESCE(
+        (SELECT min(a.canonical) FROM org_aliases a WHERE a.alias = m.organisation),
+        m.organisation
+    )                                  AS organisation_canonical,
+    m.network,
+    COALESCE(m.region, n.region)       AS region,
+    m.is_external,
+    m.batch_id
+FROM memberships m
+LEFT JOIN networks n ON n.network = m.network;
+
+CREATE OR REPLACE VIEW meetings_v AS
+SELECT
+    mt.network,
+    COALESCE(mt.region, n.region)      AS region,
+    mt.meeting_date,
+    mt.kind,
+    mt.host,
+    mt.theme,
+    mt.format,
+    mt.duration_hours,
+    mt.attendees
+FROM meetings mt
+LEFT JOIN networks n ON n.network = mt.network;
+
+CREATE OR REPLACE VIEW eu_projects_v AS
+SELECT
+    acronym, title, programme, action_type, region,
+    total_budget_dkk, eu_contribution_dkk, region_share_dkk, currency,
+    start_year, end_year, lead_partner, lead_country, partners
+FROM eu_projects;
+
+-- Capacity: staircase = every yearly addition so far; yearly and one_off = what was added that year.
+CREATE OR REPLACE VIEW pools_v AS
+SELECT
+    pool, region, year, model, added_dkk,
+    CAST(CASE WHEN model = 'staircase'
+         THEN sum(added_dkk) OVER (PARTITION BY pool ORDER BY year
+                                   ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)
+         ELSE added_dkk END AS DECIMAL(18,2)) AS capacity_dkk
+FROM pools;
+
+CREATE OR REPLACE VIEW allocations_v AS
+SELECT
+    a.pool,
+    COALESCE(p.region, (SELECT min(p2.region) FROM pools p2 WHERE p2.pool = a.pool)) AS region,
+    a.year, a.project, a.recipient, a.amount_dkk, a.status, a.decided_on
+FROM allocations a
+LEFT JOIN pools p ON p.pool = a.pool AND p.year = a.year;
