@@ -1,0 +1,73 @@
+# Overblik: `make run` starts the dashboard on the demo data; `make test` runs ruff and every test.
+SHELL := /bin/bash
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+DB ?= data/overblik.duckdb
+PORT ?= 8501
+# System packages the tests need: the browser tests drive Debian's chromium; axe-core comes from npm.
+APT_PACKAGES := chromium chromium-driver fonts-dejavu-core poppler-utils nodejs npm
+
+.PHONY: run test demo bench lint format sysdeps clean
+
+$(BIN)/python:
+	$(PY) -m venv $(VENV)
+
+# Reinstall only when the requirements change.
+$(VENV)/.stamp-req: requirements.txt | $(BIN)/python
+	$(BIN)/pip install -q --disable-pip-version-check -r requirements.txt
+	touch $@
+
+$(VENV)/.stamp-dev: requirements-dev.txt $(VENV)/.stamp-req
+	$(BIN)/pip install -q --disable-pip-version-check -r requirements-dev.txt
+	touch $@
+
+# Built from data/demo/ when absent, never over a database that exists (it may hold real uploads).
+$(DB): | $(VENV)/.stamp-req
+	$(MAKE) --no-print-directory demo DB=$(DB)
+
+run: $(VENV)/.stamp-req | $(DB)
+	OVERBLIK_DB=$(DB) $(BIN)/streamlit run app.py --server.port $(PORT)
+
+# Rebuild the demo database through the same loader path an upload takes.
+INGEST = OVERBLIK_USER=demo $(BIN)/python -m loaders ingest --db $(DB)
+demo: $(VENV)/.stamp-req
+	rm -f $(DB) $(DB).wal
+	$(INGEST) data/demo/netvaerk.xlsx data/demo/organisationer.xlsx
+	$(INGEST) data/demo/deltagere_ai_netvaerk.xlsx --set network="AI-Innovationsnetværket" --set region="Region Hovedstaden"
+	$(INGEST) data/demo/udvalg_og_projekter_deltagere.xlsx data/demo/moeder.xlsx data/demo/eu_projekter.xlsx
+	$(INGEST) data/demo/puljer.xlsx data/demo/bevillinger.xlsx
+
+sysdeps:
+	@missing=""; \
+	for c in chromium chromedriver node npm pdftoppm; do command -v $$c >/dev/null || missing="$$missing $$c"; done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "Installing system packages for the tests:$$missing"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(APT_PACKAGES) >/dev/null; \
+	  else \
+	    echo "The tests need system packages that are missing:$$missing"; \
+	    echo "Run:  sudo apt-get install -y $(APT_PACKAGES)"; exit 1; \
+	  fi; \
+	fi
+
+node_modules/.stamp: package.json package-lock.json | sysdeps
+	npm ci --silent --no-audit --no-fund
+	touch $@
+
+lint: $(VENV)/.stamp-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(VENV)/.stamp-dev
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+test: $(VENV)/.stamp-dev sysdeps node_modules/.stamp lint
+	$(BIN)/python -m pytest -q
+
+bench: $(VENV)/.stamp-dev
+	$(BIN)/python -m benchmarks
+
+clean:
+	rm -rf $(VENV) node_modules .pytest_cache .ruff_cache tests/artifacts

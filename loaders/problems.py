@@ -1,0 +1,197 @@
+"""One error shape everywhere: a Problem names file, sheet, row, column, field, value and a stable code.
+
+Loaders collect Problems; the CLI prints them as JSON, the data page as a table. Messages are
+looked up by code in Danish (default) or English, so the code is the contract and the text can
+improve without breaking scripts.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from dataclasses import field as _field
+from typing import Any
+
+# code -> (Danish, English). Placeholders are filled from Problem.params plus column/value.
+MESSAGES: dict[str, tuple[str, str]] = {
+    # files and safety
+    "file.not_found": ("Filen findes ikke.", "The file does not exist."),
+    "file.too_large": (
+        "Filen er for stor ({size_mb} MB); grænsen er {limit_mb} MB.",
+        "The file is too large ({size_mb} MB); the limit is {limit_mb} MB.",
+    ),
+    "file.type_mismatch": (
+        "Filen er ikke en {expected}-fil, selv om navnet siger det.",
+        "The file is not a {expected} file, although its name says so.",
+    ),
+    "file.unsupported": (
+        "Filtypen {ext} understøttes ikke. Brug .xlsx, .xlsm, .xls eller .csv.",
+        "File type {ext} is not supported. Use .xlsx, .xlsm, .xls or .csv.",
+    ),
+    "file.zip_bomb": (
+        "Filen pakker sig ud til mere end {limit_mb} MB og afvises af sikkerhedshensyn.",
+        "The file unpacks to more than {limit_mb} MB and is rejected for safety.",
+    ),
+    "file.encrypted": (
+        "Projektmappen er krypteret eller beskyttet med adgangskode. Gem den uden adgangskode og prøv igen.",
+        "The workbook is encrypted or password-protected. Save it without a password and try again.",
+    ),
+    "file.dimensions": (
+        "Arket '{sheet}' angiver urimelige dimensioner ({dims}) og afvises.",
+        "Sheet '{sheet}' claims absurd dimensions ({dims}) and is rejected.",
+    ),
+    "file.unreadable": (
+        "Filen kan ikke læses som regneark: {detail}",
+        "The file cannot be read as a spreadsheet: {detail}",
+    ),
+    "file.xml_entities": (
+        "Filen indeholder XML-definitioner (DOCTYPE/ENTITY), som regneark ikke bruger, og afvises af sikkerhedshensyn.",
+        "The file contains XML definitions (DOCTYPE/ENTITY) that spreadsheets do not use, and is rejected for safety.",
+    ),
+    "file.encoding": (
+        "Tegnsættet i CSV-filen kan ikke genkendes.",
+        "The character encoding of the CSV file cannot be recognised.",
+    ),
+    "csv.field_count": (
+        "Linjen har {found} felter, men overskriften har {expected}. Tjek anførselstegn og skilletegn.",
+        "The line has {found} fields, but the header has {expected}. Check quotes and delimiters.",
+    ),
+    # sheet shape
+    "sheet.no_header": (
+        "Der blev ikke fundet en overskriftsrække i de første 20 rækker.",
+        "No header row was found in the first 20 rows.",
+    ),
+    "sheet.unknown_kind": (
+        "Arkets indhold kan ikke genkendes (deltagere, møder, EU-projekter, puljer eller bevillinger). Angiv typen.",
+        "The sheet's content cannot be recognised (participants, meetings, EU projects, pools or allocations). Give the kind.",
+    ),
+    "sheet.no_rows": (
+        "Arket har en overskrift men ingen datarækker.",
+        "The sheet has a header but no data rows.",
+    ),
+    "sheet.duplicate_column": (
+        "Kolonnerne '{column}' og '{other}' betyder begge '{field_label}'. Slet eller omdøb den ene.",
+        "Columns '{column}' and '{other}' both mean '{field_label}'. Delete or rename one.",
+    ),
+    "sheet.missing_column": (
+        "Kolonnen for '{field_label}' mangler (fx '{example}').",
+        "The column for '{field_label}' is missing (e.g. '{example}').",
+    ),
+    "sheet.ignored_column": (
+        "Kolonnen '{column}' kendes ikke og gemmes som bemærkning.",
+        "Column '{column}' is not known and is kept as a note.",
+    ),
+    # values
+    "value.required": ("'{column}' skal udfyldes.", "'{column}' must be filled in."),
+    "amount.invalid": ("'{value}' kan ikke læses som et beløb.", "'{value}' cannot be read as an amount."),
+    "amount.negative": ("Beløbet '{value}' er negativt.", "The amount '{value}' is negative."),
+    "number.invalid": ("'{value}' kan ikke læses som et tal.", "'{value}' cannot be read as a number."),
+    "integer.invalid": (
+        "'{value}' kan ikke læses som et helt tal.",
+        "'{value}' cannot be read as a whole number.",
+    ),
+    "date.invalid": ("'{value}' kan ikke læses som en dato.", "'{value}' cannot be read as a date."),
+    "date.impossible": ("Datoen '{value}' findes ikke.", "The date '{value}' does not exist."),
+    "year.invalid": ("'{value}' kan ikke læses som et årstal.", "'{value}' cannot be read as a year."),
+    "year.implausible": ("Årstallet '{value}' er ikke plausibelt.", "The year '{value}' is not plausible."),
+    "period.invalid": (
+        "'{value}' kan ikke læses som en periode (fx 2024-2027).",
+        "'{value}' cannot be read as a period (e.g. 2024-2027).",
+    ),
+    "period.reversed": ("Perioden slutter før den begynder.", "The period ends before it starts."),
+    "bool.invalid": ("'{value}' kan ikke læses som ja/nej.", "'{value}' cannot be read as yes/no."),
+    "enum.invalid": (
+        "'{value}' er ikke en gyldig værdi. Brug en af: {allowed}.",
+        "'{value}' is not a valid value. Use one of: {allowed}.",
+    ),
+    "text.too_long": ("Teksten er længere end {limit} tegn.", "The text is longer than {limit} characters."),
+    "row.duplicate_key": (
+        "Rækken gentager nøglen fra række {first_row} ({key}).",
+        "The row repeats the key of row {first_row} ({key}).",
+    ),
+    # warnings
+    "allocation.outside_band": (
+        "Bevillingen på {value} ligger uden for puljens sædvanlige interval ({band}).",
+        "The allocation of {value} is outside the pool's usual band ({band}).",
+    ),
+    "pool.over_capacity": (
+        "Puljen '{pool}' {year} er bevilget ud over sin kapacitet ({allocated} af {capacity}).",
+        "Pool '{pool}' {year} is allocated beyond its capacity ({allocated} of {capacity}).",
+    ),
+    "pool.created": (
+        "Puljen '{pool}' {year} findes ikke endnu; den oprettes med ukendt kapacitet.",
+        "Pool '{pool}' {year} does not exist yet; it is created with unknown capacity.",
+    ),
+    "organisation.similar": (
+        "Organisationen '{value}' ligner '{similar}'. Tjek om det er den samme (aliaslisten).",
+        "Organisation '{value}' looks like '{similar}'. Check whether they are the same (alias list).",
+    ),
+    # database
+    "db.busy": (
+        "Databasen er i brug af et andet program (sandsynligvis dashboardet). Luk det, eller brug dataside­uploaden, og prøv igen.",
+        "The database is in use by another program (probably the dashboard). Close it, or upload through the data page, and try again.",
+    ),
+    "undo.not_found": ("Indlæsning {batch_id} findes ikke.", "Batch {batch_id} does not exist."),
+    "undo.already": (
+        "Indlæsning {batch_id} er allerede fortrudt.",
+        "Batch {batch_id} has already been undone.",
+    ),
+    "undo.superseded": (
+        "Indlæsning {batch_id} kan ikke fortrydes, fordi indlæsning {later} siden har ændret de samme rækker. Fortryd {later} først.",
+        "Batch {batch_id} cannot be undone because batch {later} has since changed the same rows. Undo {later} first.",
+    ),
+}
+
+
+class LoaderError(Exception):
+    """A problem that stops a whole file or command; carries its Problem."""
+
+    def __init__(self, problem: Problem) -> None:
+        super().__init__(problem.code)
+        self.problem = problem
+
+
+@dataclass
+class Problem:
+    """One reported problem, at the finest place it is known (file > sheet > row > column)."""
+
+    code: str
+    file: str | None = None
+    sheet: str | None = None
+    row: int | None = None
+    column: str | None = None
+    field: str | None = None
+    value: Any = None
+    severity: str = "error"  # error | warning
+    params: dict[str, Any] = _field(default_factory=dict)
+
+    def message(self, lang: str = "da") -> str:
+        """The human text in Danish ('da') or English ('en')."""
+        da, en = MESSAGES.get(self.code, (self.code, self.code))
+        template = en if lang == "en" else da
+        values = {"column": self.column or "", "value": _show(self.value), "sheet": self.sheet or ""}
+        values.update({k: _show(v) for k, v in self.params.items()})
+        try:
+            return template.format(**values)
+        except (KeyError, IndexError, ValueError):
+            return template
+
+    def as_dict(self, lang: str = "da") -> dict[str, Any]:
+        """The JSON shape of the command line and the data page."""
+        return {
+            "file": self.file,
+            "sheet": self.sheet,
+            "row": self.row,
+            "column": self.column,
+            "field": self.field,
+            "value": _show(self.value) if self.value is not None else None,
+            "code": self.code,
+            "message": self.message(lang),
+        }
+
+
+def _show(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)

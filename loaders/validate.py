@@ -1,0 +1,470 @@
+"""Shaped records -> typed table rows plus the problems of every rejected row.
+
+Parsing is column-wise (each distinct value once, see parse.parse_column), so a 500k-row sheet
+costs a dictionary lookup per cell, not a regex.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from loaders import parse as P
+from loaders.problems import Problem
+from loaders.shape import Shaped
+
+DEFAULT_EUR_DKK = Decimal("7.46")
+_PLAIN_NUMBER = re.compile(r"^[\s\d.,\-−+]+$")
+_CORDIS_HEADERS = {"ecmaxcontribution", "frameworkprogramme", "totalcost", "eccontribution"}
+
+
+def eur_rate() -> Decimal:
+    """DKK per EUR: env OVERBLIK_EUR_DKK, else the default 7.46."""
+    raw = os.environ.get("OVERBLIK_EUR_DKK")
+    return Decimal(raw) if raw else DEFAULT_EUR_DKK
+
+
+_AMOUNT_LIMIT = Decimal(10) ** 16  # DECIMAL(18,2)
+
+
+def _amount(v: object) -> Decimal | None:
+    x = P.parse_amount(v, allow_negative=False)
+    if x is not None and abs(x) >= _AMOUNT_LIMIT:
+        raise P.ParseError("amount.invalid", v)
+    return x
+
+
+def _yearish(v: object) -> int | None:
+    """A start or end given as a year (2024) or as a date (2024-01-01, Excel date)."""
+    if isinstance(v, int | float) and not isinstance(v, bool) and 1900 <= float(v) <= 2200:
+        return P.parse_year(v)
+    if isinstance(v, str) and re.fullmatch(r"\s*\d{4}\s*", v):
+        return P.parse_year(v)
+    d = P.parse_date(v)
+    return d.year if d else None
+
+
+PARSERS: dict[str, Callable[[Any], Any]] = {
+    "text": P.clean_text,
+    "amount": _amount,
+    "number": P.parse_number,
+    "int": P.parse_int,
+    "year": P.parse_year,
+    "date": P.parse_date,
+    "yearish": _yearish,
+    "period": P.parse_period,
+    "bool": P.parse_bool,
+    "external": P.parse_external,
+    "kind": P.parse_kind,
+    "status": P.parse_status,
+    "model": P.parse_model,
+    "format": P.clean_text,  # resolved together with the host column below
+}
+
+
+@dataclass
+class Validated:
+    """Typed rows ready for the table, and what was wrong with the others."""
+
+    kind: str
+    table: str
+    rows: dict[str, list[Any]]  # table column -> values, accepted rows only
+    src_rows: list[int]
+    errors: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+    rejected_rows: set[int] = field(default_factory=set)
+    fx_rate: Decimal | None = None
+
+
+def _field_type(kind: str, name: str, ftype: str) -> str:
+    if kind == "eu_projects" and name in ("start", "end"):
+        return "yearish"
+    return ftype
+
+
+def validate(shaped: Shaped, set_values: dict[str, str] | None = None) -> Validated:
+    """Parse and check every record; return accepted rows in table columns and the problems."""
+    kind = shaped.kind
+    set_values = dict(set_values or {})
+    fx_override = set_values.pop("fx_rate", None)
+    sheet = shaped.sheet
+    n = len(shaped.records)
+    errors: list[Problem] = list(shaped.problems)
+    bad: dict[int, None] = {}  # record index -> rejected (ordered set)
+    values: dict[str, list[Any]] = {}
+
+    def err(i: int, code: str, fname: str, value: object = None, **params: object) -> None:
+        col = shaped.columns.get(fname, (None, None))[1] or kind.field(fname).label_da
+        errors.append(
+            Problem(
+                code,
+                file=sheet.file,
+                sheet=sheet.sheet,
+                row=shaped.records[i].row,
+                column=col,
+                field=fname,
+                value=value,
+                params=dict(params),
+            )
+        )
+        bad[i] = None
+
+    for f in kind.fields:
+        if f.name in shaped.columns:
+            ci, header = shaped.columns[f.name]
+            raw = [r.cells[ci] if ci < len(r.cells) else None for r in shaped.records]
+        else:
+            header = None
+            raw = [None] * n
+        # Section rows ("Eksterne", a network name) and --set fill what the sheet leaves blank.
+        fallback = set_values.get(f.name)
+        for i, r in enumerate(shaped.records):
+            if raw[i] is None or (isinstance(raw[i], str) and not raw[i].strip()):
+                if f.name in r.context:
+                    raw[i] = r.context[f.name]
+                elif fallback is not None:
+                    raw[i] = fallback
+        ftype = _field_type(kind.name, f.name, f.type)
+        parsed, problems = P.parse_column(PARSERS[ftype], raw)
+        for i, e in problems:
+            err(i, e.code, f.name, raw[i])
+        if ftype == "amount" and header:
+            mult = P.header_multiplier(header)
+            if mult != 1:
+                # "Beløb (mio. kr.)": a bare 7,6 means 7,6 mio.; "7,6 mio." already says so.
+                parsed = [
+                    p * mult
+                    if p is not None and (not isinstance(raw[i], str) or _PLAIN_NUMBER.match(raw[i]))
+                    else p
+                    for i, p in enumerate(parsed)
+                ]
+        values[f.name] = parsed
+        values[f.name + "__raw"] = raw
+
+    for f in kind.fields:
+        if f.required:
+            for i, (val, raw_i) in enumerate(zip(values[f.name], values[f.name + "__raw"], strict=True)):
+                # A value that failed to parse is already reported; only a blank cell is "required".
+                if val is None and (raw_i is None or not str(raw_i).strip()):
+                    err(i, "value.required", f.name)
+
+    derive = _DERIVE[kind.name]
+    fx = Decimal(fx_override) if fx_override else eur_rate()
+    table_rows = derive(shaped, values, err, fx)
+
+    # Duplicate natural keys within the file: the second occurrence is the error.
+    first: dict[tuple, int] = {}
+    keys = list(zip(*(table_rows[k] for k in kind.key), strict=True))
+    for i, key in enumerate(keys):
+        if i in bad or any(k is None for k in key):
+            continue
+        if key in first:
+            err(
+                i,
+                "row.duplicate_key",
+                kind.fields[0].name,
+                " | ".join(str(k) for k in key),
+                first_row=shaped.records[first[key]].row,
+                key=" | ".join(str(k) for k in key),
+            )
+        else:
+            first[key] = i
+
+    keep = [i for i in range(n) if i not in bad]
+    rows = {c: [vals[i] for i in keep] for c, vals in table_rows.items()}
+    v = Validated(
+        kind.name,
+        kind.table,
+        rows,
+        [shaped.records[i].row for i in keep],
+        errors,
+        rejected_rows={shaped.records[i].row for i in bad},
+        fx_rate=fx if kind.name == "eu_projects" else None,
+    )
+    if shaped.extra:
+        for _, header in shaped.extra:
+            v.warnings.append(
+                Problem(
+                    "sheet.ignored_column",
+                    file=sheet.file,
+                    sheet=sheet.sheet,
+                    row=shaped.header_row,
+                    column=header,
+                    severity="warning",
+                )
+            )
+    return v
+
+
+def _notes(shaped: Shaped, values: dict[str, list[Any]]) -> list[str | None]:
+    """The note column plus every column no field claims, as 'Header: value' text."""
+    out: list[str | None] = []
+    for i, r in enumerate(shaped.records):
+        parts = [values["note"][i]] if values.get("note") and values["note"][i] else []
+        for ci, header in shaped.extra:
+            cell = P.clean_text(r.cells[ci]) if ci < len(r.cells) else None
+            if cell:
+                parts.append(f"{header}: {cell}")
+        out.append("; ".join(parts) if parts else None)
+    return out
+
+
+Err = Callable[..., None]
+
+
+def _participants(shaped: Shaped, v: dict[str, list[Any]], err: Err, fx: Decimal) -> dict[str, list[Any]]:
+    n = len(shaped.records)
+    return {
+        "person": v["person"],
+        "network": v["network"],
+        "title": v["title"],
+        "organisation": v["organisation"],
+        "region": v["region"],
+        "is_external": v["is_external"],
+        "joined": v["joined"],
+        "left_on": v["left_on"],
+        "note": _notes(shaped, v) if n else [],
+    }
+
+
+def _meetings(shaped: Shaped, v: dict[str, list[Any]], err: Err, fx: Decimal) -> dict[str, list[Any]]:
+    fmt: list[str | None] = []
+    for i in range(len(shaped.records)):
+        try:
+            fmt.append(P.parse_format(v["format"][i], v["host"][i]))
+        except P.ParseError as e:
+            err(i, e.code, "format", v["format__raw"][i], allowed="fysisk, online, hybrid")
+            fmt.append(None)
+    kinds = [k or "network_meeting" for k in v["kind"]]
+    return {
+        "network": v["network"],
+        "meeting_date": v["meeting_date"],
+        "kind": kinds,
+        "number": v["number"],
+        "region": v["region"],
+        "host": v["host"],
+        "theme": v["theme"],
+        "format": fmt,
+        "duration_hours": v["duration_hours"],
+        "attendees": v["attendees"],
+        "note": _notes(shaped, v),
+    }
+
+
+def _currency_of_header(header: str | None) -> str | None:
+    if not header:
+        return None
+    return P.detect_currency(header)
+
+
+def _eu_projects(shaped: Shaped, v: dict[str, list[Any]], err: Err, fx: Decimal) -> dict[str, list[Any]]:
+    n = len(shaped.records)
+    header_norms = {P.normalise_header(h) for _, h in shaped.columns.values()} | {
+        P.normalise_header(h) for _, h in shaped.extra
+    }
+    cordis = bool(header_norms & _CORDIS_HEADERS)
+    header_currency = None
+    for fname in ("total_budget", "eu_contribution", "region_share"):
+        if fname in shaped.columns:
+            header_currency = header_currency or _currency_of_header(shaped.columns[fname][1])
+    out: dict[str, list[Any]] = {
+        k: []
+        for k in (
+            "project_key",
+            "region",
+            "acronym",
+            "title",
+            "programme",
+            "action_type",
+            "total_budget_dkk",
+            "eu_contribution_dkk",
+            "region_share_dkk",
+            "currency",
+            "fx_rate",
+            "start_year",
+            "end_year",
+            "lead_partner",
+            "lead_country",
+            "partners",
+            "local_units",
+            "note",
+        )
+    }
+    notes = _notes(shaped, v)
+    for i in range(n):
+        start, end = v["period"][i] if v["period"][i] else (None, None)
+        start = v["start"][i] if v["start"][i] is not None else start
+        end = v["end"][i] if v["end"][i] is not None else end
+        if start is not None and end is not None and end < start:
+            err(
+                i,
+                "period.reversed",
+                "end" if "end" in shaped.columns else "period",
+                v["end__raw"][i] or v["period__raw"][i],
+            )
+        cur = P.clean_text(v["currency"][i]) if v["currency"][i] else None
+        if cur:
+            cur = P.detect_currency(cur) or cur.upper()
+        else:
+            for fname in ("total_budget", "eu_contribution", "region_share"):
+                raw = v[fname + "__raw"][i]
+                if isinstance(raw, str) and P.detect_currency(raw):
+                    cur = P.detect_currency(raw)
+                    break
+            cur = cur or header_currency or ("EUR" if cordis else "DKK")
+        rate = fx if cur == "EUR" else (Decimal(1) if cur == "DKK" else None)
+        if rate is None:
+            err(i, "enum.invalid", "currency", cur, allowed="DKK, EUR")
+            rate = Decimal(1)
+
+        def dkk(x: Decimal | None, rate: Decimal = rate) -> Decimal | None:
+            return None if x is None else (x * rate).quantize(Decimal("0.01"))
+
+        acronym, title, lead = v["acronym"][i], v["title"][i], v["lead_partner"][i]
+        if not acronym and not title:
+            err(i, "value.required", "title")
+        key = acronym or f"{title}|{start or ''}|{lead or ''}"
+        if v["region"][i] is None:
+            err(i, "value.required", "region")
+        notes_i = notes[i]
+        if v["cofinancing_rate"][i] is not None:
+            rate_note = f"Medfinansieringssats: {v['cofinancing_rate'][i]} %"
+            notes_i = f"{notes_i}; {rate_note}" if notes_i else rate_note
+        out["project_key"].append(key)
+        out["region"].append(v["region"][i])
+        out["acronym"].append(acronym)
+        out["title"].append(title)
+        out["programme"].append(v["programme"][i])
+        out["action_type"].append(v["action_type"][i])
+        out["total_budget_dkk"].append(dkk(v["total_budget"][i]))
+        out["eu_contribution_dkk"].append(dkk(v["eu_contribution"][i]))
+        out["region_share_dkk"].append(dkk(v["region_share"][i]))
+        out["currency"].append(cur)
+        out["fx_rate"].append(rate)
+        out["start_year"].append(start)
+        out["end_year"].append(end)
+        out["lead_partner"].append(lead)
+        out["lead_country"].append(v["lead_country"][i])
+        out["partners"].append(v["partners"][i])
+        out["local_units"].append(v["local_units"][i])
+        out["note"].append(notes_i)
+    return out
+
+
+def _pools(shaped: Shaped, v: dict[str, list[Any]], err: Err, fx: Decimal) -> dict[str, list[Any]]:
+    for i in range(len(shaped.records)):
+        lo, hi = v["band_min"][i], v["band_max"][i]
+        if lo is not None and hi is not None and hi < lo:
+            err(i, "period.reversed", "band_max", v["band_max__raw"][i])
+    return {
+        "pool": v["pool"],
+        "year": v["year"],
+        "region": v["region"],
+        "model": v["model"],
+        "added_dkk": v["added"],
+        "band_min_dkk": v["band_min"],
+        "band_max_dkk": v["band_max"],
+        "note": _notes(shaped, v),
+    }
+
+
+def _allocations(shaped: Shaped, v: dict[str, list[Any]], err: Err, fx: Decimal) -> dict[str, list[Any]]:
+    return {
+        "pool": v["pool"],
+        "year": v["year"],
+        "project": v["project"],
+        "recipient": v["recipient"],
+        "amount_dkk": v["amount"],
+        "status": v["status"],
+        "decided_on": v["decided_on"],
+        "reference": v["reference"],
+        "note": _notes(shaped, v),
+    }
+
+
+def _networks(shaped: Shaped, v: dict[str, list[Any]], err: Err, fx: Decimal) -> dict[str, list[Any]]:
+    kinds = []
+    for k in v["kind"]:
+        t = (k or "").casefold()
+        kinds.append(
+            "committee"
+            if "udvalg" in t or "committee" in t
+            else "project"
+            if "projekt" in t or "project" in t
+            else "network"
+            if k
+            else None
+        )
+    return {
+        "network": v["network"],
+        "region": v["region"],
+        "theme": v["theme"],
+        "kind": kinds,
+        "leader": v["leader"],
+        "facilitator": v["facilitator"],
+        "started": v["started"],
+        "ended": v["ended"],
+        "cadence_months": v["cadence_months"],
+        "note": _notes(shaped, v),
+    }
+
+
+def _org_aliases(shaped: Shaped, v: dict[str, list[Any]], err: Err, fx: Decimal) -> dict[str, list[Any]]:
+    sectors = []
+    for i, s in enumerate(v["sector"]):
+        sectors.append(
+            _sector(
+                s,
+                lambda code, i=i: err(
+                    i, code, "sector", v["sector__raw"][i], allowed=", ".join(_SECTOR_WORDS)
+                ),
+            )
+        )
+    return {"alias": v["alias"], "canonical": v["canonical"], "sector": sectors}
+
+
+_SECTOR_WORDS = {
+    "hospital": "hospital",
+    "sygehus": "hospital",
+    "regionaladministration": "regional_administration",
+    "regional administration": "regional_administration",
+    "administration": "regional_administration",
+    "universitet": "university",
+    "university": "university",
+    "vidensinstitution": "university",
+    "virksomhed": "company",
+    "company": "company",
+    "erhverv": "company",
+    "offentlig myndighed": "public_agency",
+    "myndighed": "public_agency",
+    "public agency": "public_agency",
+    "andet": "other",
+    "other": "other",
+}
+
+
+def _sector(value: str | None, on_error: Callable[[str], None]) -> str | None:
+    if not value:
+        return None
+    t = value.strip().casefold().replace("_", " ")
+    if t.replace(" ", "_") in _SECTOR_WORDS.values():
+        return t.replace(" ", "_")
+    if t in _SECTOR_WORDS:
+        return _SECTOR_WORDS[t]
+    on_error("enum.invalid")
+    return None
+
+
+_DERIVE = {
+    "participants": _participants,
+    "meetings": _meetings,
+    "eu_projects": _eu_projects,
+    "pools": _pools,
+    "allocations": _allocations,
+    "networks": _networks,
+    "org_aliases": _org_aliases,
+}

@@ -1,0 +1,229 @@
+"""The command line end to end, as a separate process on a temporary database."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from tests.builders import ALLOCATIONS, MEMBERS, write_text, write_xlsx
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "loaders", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "OVERBLIK_USER": "tester", **(env or {})},
+    )
+
+
+def doc(p: subprocess.CompletedProcess[str]) -> dict:
+    return json.loads(p.stdout)  # exactly one JSON document
+
+
+def test_ingest_summary_history_undo(tmp_path):
+    db = str(tmp_path / "c.duckdb")
+    members = write_xlsx(tmp_path / "deltagere.xlsx", {"Deltagere": MEMBERS})
+    p = cli(
+        "ingest",
+        str(members),
+        "--db",
+        db,
+        "--json",
+        "--set",
+        "network=AI-Innovationsnetværket",
+        "--set",
+        "region=Region Hovedstaden",
+    )
+    assert p.returncode == 0, p.stderr
+    files = doc(p)["files"]
+    assert [(f["status"], f["kind"], f["rows"]["new"]) for f in files] == [("loaded", "participants", 6)]
+    batch = files[0]["batch_id"]
+
+    s = doc(cli("summary", "--db", db, "--json"))
+    assert (s["participants"], s["external_participants"], s["eu_region_share_dkk"]) == (6, 2, "0.00")
+
+    h = doc(cli("history", "--db", db, "--json"))["batches"]
+    assert [(b["batch_id"], b["uploaded_by"], b["file_name"], b["sheet"]) for b in h] == [
+        (batch, "tester", "deltagere.xlsx", "Deltagere")
+    ]
+
+    u = cli("undo", str(batch), "--db", db, "--json")
+    assert u.returncode == 0 and doc(u)["undone"] == batch
+    assert doc(cli("summary", "--db", db, "--json"))["participants"] == 0
+
+
+def test_rejected_file_exits_1_with_row_and_column_in_english(tmp_path):
+    db = str(tmp_path / "c.duckdb")
+    rows = [list(r) for r in ALLOCATIONS]
+    rows[2][5] = "Måske"
+    p = cli(
+        "ingest",
+        str(write_xlsx(tmp_path / "b.xlsx", {"Bevillinger": rows})),
+        "--db",
+        db,
+        "--json",
+        "--lang",
+        "en",
+    )
+    assert p.returncode == 1
+    f = doc(p)["files"][0]
+    assert f["status"] == "rejected"
+    assert [(e["row"], e["column"], e["field"], e["code"]) for e in f["errors"]] == [
+        (3, "Status", "status", "enum.invalid")
+    ]
+    assert "not a valid value" in f["errors"][0]["message"]
+    assert doc(cli("history", "--db", db, "--json"))["batches"] == []
+
+
+def test_dry_run_exit_0_writes_nothing_and_human_output_is_danish(tmp_path):
+    db = str(tmp_path / "c.duckdb")
+    f = write_xlsx(tmp_path / "b.xlsx", {"Bevillinger": ALLOCATIONS})
+    p = cli("ingest", str(f), "--db", db, "--dry-run")
+    assert p.returncode == 0
+    assert "plan, intet skrevet" in p.stdout and "3 nye" in p.stdout
+    assert doc(cli("history", "--db", db, "--json"))["batches"] == []
+
+
+def test_usage_errors_exit_2_with_one_json_document(tmp_path):
+    p = cli("ingest", "--json")
+    assert p.returncode == 2 and doc(p)["error"]["code"] == "usage"
+    p = cli(
+        "ingest",
+        str(tmp_path / "x.xlsx"),
+        "--set",
+        "nonsense=1",
+        "--json",
+        "--db",
+        str(tmp_path / "c.duckdb"),
+    )
+    assert p.returncode == 2 and "nonsense" in doc(p)["error"]["message"]
+    p = cli("erase", "Anna", "--json")
+    assert p.returncode == 2
+
+
+def test_locked_database_says_so_in_plain_words(tmp_path):
+    db = tmp_path / "c.duckdb"
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            f"import duckdb, time; c = duckdb.connect({str(db)!r}); print('ok', flush=True); time.sleep(60)",
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout.readline().strip() == "ok"
+        p = cli("summary", "--db", str(db), "--json")
+        assert p.returncode == 2
+        err = doc(p)["error"]
+        assert err["code"] == "db.busy" and "i brug" in err["message"]
+    finally:
+        holder.kill()
+        holder.wait()
+
+
+def test_templates_are_written_and_a_filled_template_loads(tmp_path):
+    import openpyxl
+
+    p = cli("templates", str(tmp_path / "t"), "--json")
+    assert p.returncode == 0
+    names = sorted(Path(x).name for x in doc(p)["templates"])
+    assert "skabelon_bevillinger.xlsx" in names and len(names) == 7
+    path = tmp_path / "t" / "skabelon_bevillinger.xlsx"
+    wb = openpyxl.load_workbook(path)
+    ws = wb.worksheets[0]
+    assert [c.value for c in ws[3]][:4] == ["Pulje", "År", "Projekt", "Modtager"]
+    assert any("Bevilget" in (dv.formula1 or "") for dv in ws.data_validations.dataValidation)
+    ws.append(
+        [
+            "AI-puljen 2020",
+            2020,
+            "RAIT",
+            "Herlev og Gentofte Hospital",
+            250000,
+            "Bevilget",
+            None,
+            "20/123",
+            None,
+        ]
+    )
+    wb.save(path)
+    r = cli("ingest", str(path), "--db", str(tmp_path / "c.duckdb"), "--json")
+    assert r.returncode == 0, r.stdout
+    f = [x for x in doc(r)["files"] if x["status"] != "skipped"]
+    assert [(x["kind"], x["status"], x["rows"]["new"]) for x in f] == [("allocations", "loaded", 1)]
+
+
+def test_sigkill_inside_the_commit_transaction_leaves_the_database_as_before(tmp_path):
+    db = tmp_path / "c.duckdb"
+    first = write_xlsx(tmp_path / "a.xlsx", {"Bevillinger": ALLOCATIONS})
+    assert cli("ingest", str(first), "--db", str(db)).returncode == 0
+    con = duckdb.connect(str(db))
+    before = con.execute("SELECT * FROM allocations ORDER BY project").fetchall()
+    batches = con.execute("SELECT count(*) FROM batches").fetchone()
+    con.close()
+
+    rows = [list(r) for r in ALLOCATIONS]
+    rows[2][4] = "275.000"  # a change
+    rows.insert(3, ["AI-puljen 2020", 2020, "Ny", "Rigshospitalet", 100000, "Søgt", None])
+    second = write_xlsx(tmp_path / "b.xlsx", {"Bevillinger": rows})
+    mark = tmp_path / "mark"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "loaders", "ingest", str(second), "--db", str(db)],
+        cwd=ROOT,
+        env={**os.environ, "OVERBLIK_FAULT_PAUSE": "commit", "OVERBLIK_FAULT_MARK": str(mark)},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 60
+    while not mark.exists():
+        assert proc.poll() is None, "the loader ended before reaching the commit"
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    con = duckdb.connect(str(db))
+    assert con.execute("SELECT * FROM allocations ORDER BY project").fetchall() == before
+    assert con.execute("SELECT count(*) FROM batches").fetchone() == batches
+    con.close()
+
+
+def test_sigkill_while_parsing_leaves_the_database_as_before(tmp_path):
+    db = tmp_path / "c.duckdb"
+    assert (
+        cli(
+            "ingest", str(write_xlsx(tmp_path / "a.xlsx", {"Bevillinger": ALLOCATIONS})), "--db", str(db)
+        ).returncode
+        == 0
+    )
+    big = "Pulje;År;Projekt;Modtager;Beløb\n" + "".join(f"P;2020;Projekt {i};M;{i}\n" for i in range(300_000))
+    f = write_text(tmp_path / "big.csv", big)
+    proc = subprocess.Popen([sys.executable, "-m", "loaders", "ingest", str(f), "--db", str(db)], cwd=ROOT)
+    time.sleep(1.5)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    con = duckdb.connect(str(db))
+    assert con.execute("SELECT count(*) FROM allocations").fetchone() == (3,)
+    con.close()
+
+
+@pytest.mark.parametrize("lang,word", [("da", "afvist"), ("en", "rejected")])
+def test_not_a_workbook_human_message(tmp_path, lang, word):
+    f = write_text(tmp_path / "x.xlsx", "hello")
+    p = cli("ingest", str(f), "--db", str(tmp_path / "c.duckdb"), "--lang", lang, "--json")
+    assert p.returncode == 1
+    assert doc(p)["files"][0]["errors"][0]["code"] == "file.type_mismatch"
