@@ -33,6 +33,7 @@ SCOPE: dict[str, str | None] = {
     "memberships": "network",
     "meetings": "network",
     "eu_projects": "region",
+    "eu_partners": "project_key",
     "pools": "pool",
     "allocations": "pool",
     "networks": None,

@@ -33,6 +33,7 @@ class Kind:
     label_en: str
     fields: tuple[Field, ...]
     key: tuple[str, ...]  # table columns of the natural key
+    identify: tuple[str, ...] = ()  # a sheet is this kind only if its header names one of these
 
     def field(self, name: str) -> Field:
         """The field called name."""
@@ -81,6 +82,7 @@ NETWORKS = Kind(
         NOTE,
     ),
     ("network",),
+    ("network", "leader", "facilitator", "cadence_months"),
 )
 
 PARTICIPANTS = Kind(
@@ -125,6 +127,7 @@ PARTICIPANTS = Kind(
         NOTE,
     ),
     ("person", "network"),
+    ("person",),
 )
 
 MEETINGS = Kind(
@@ -158,6 +161,7 @@ MEETINGS = Kind(
         NOTE,
     ),
     ("network", "meeting_date", "kind"),
+    ("meeting_date",),
 )
 
 EU_PROJECTS = Kind(
@@ -169,7 +173,7 @@ EU_PROJECTS = Kind(
         F(
             "acronym",
             "text",
-            "Akronym|Acronym|projectAcronym|Projektakronym|Kortnavn|Short name",
+            "Akronym|Acronym|projectAcronym|Projektakronym",
             "Akronym",
             "Acronym",
         ),
@@ -272,6 +276,59 @@ EU_PROJECTS = Kind(
         NOTE,
     ),
     ("project_key", "region"),
+    ("acronym", "title", "region_share", "eu_contribution"),
+)
+
+EU_PARTNERS = Kind(
+    "eu_partners",
+    "eu_partners",
+    "EU-projektpartnere",
+    "EU project partners",
+    (
+        F("acronym", "text", "Akronym|Acronym|projectAcronym|Projektakronym", "Akronym", "Acronym"),
+        F(
+            "project_id",
+            "text",
+            "Projekt-ID|Projektnummer|projectID|Project ID|Grant agreement|Aftalenummer",
+            "Projekt-ID",
+            "Project ID",
+        ),
+        F(
+            "organisation",
+            "text",
+            "Partner|Organisation|Organisationsnavn|Deltager|name|Organisation name|Legal name|Beneficiary|Participant",
+            "Partner",
+            "Partner",
+            True,
+        ),
+        F("country", "text", "Land|Country", "Land", "Country"),
+        F("role", "text", "Rolle|Role|Partnerrolle", "Rolle", "Role"),
+        F(
+            "activity_type",
+            "text",
+            "Type|activityType|Activity type|Organisationstype",
+            "Type",
+            "Activity type",
+        ),
+        F(
+            "eu_contribution",
+            "amount",
+            "EU-tilskud|ecContribution|EU contribution|EU-bidrag|Max EU contribution",
+            "EU-tilskud",
+            "EU contribution",
+        ),
+        F(
+            "total_cost",
+            "amount",
+            "Samlede omkostninger|totalCost|Total cost|Budget|Total estimated eligible costs",
+            "Samlede omkostninger",
+            "Total cost",
+        ),
+        F("currency", "text", "Valuta|Currency", "Valuta", "Currency"),
+        NOTE,
+    ),
+    ("project_key", "organisation"),
+    ("organisation",),
 )
 
 POOLS = Kind(
@@ -308,6 +365,7 @@ POOLS = Kind(
         NOTE,
     ),
     ("pool", "year"),
+    ("pool",),
 )
 
 ALLOCATIONS = Kind(
@@ -353,6 +411,7 @@ ALLOCATIONS = Kind(
         NOTE,
     ),
     ("pool", "year", "project", "recipient"),
+    ("pool", "recipient"),
 )
 
 ORG_ALIASES = Kind(
@@ -380,13 +439,17 @@ ORG_ALIASES = Kind(
         F("sector", "text", "Sektor|Sector|Type", "Sektor", "Sector"),
     ),
     ("alias", "canonical"),
+    ("alias",),
 )
 
 KINDS: dict[str, Kind] = {
-    k.name: k for k in (PARTICIPANTS, MEETINGS, EU_PROJECTS, POOLS, ALLOCATIONS, NETWORKS, ORG_ALIASES)
+    k.name: k
+    for k in (PARTICIPANTS, MEETINGS, EU_PROJECTS, EU_PARTNERS, POOLS, ALLOCATIONS, NETWORKS, ORG_ALIASES)
 }
 
 # The order kinds load in when a workbook holds several: referenced things first.
-LOAD_ORDER = ("networks", "org_aliases", "participants", "meetings", "eu_projects", "pools", "allocations")
+LOAD_ORDER = (
+    "networks", "org_aliases", "participants", "meetings", "eu_projects", "eu_partners", "pools", "allocations",
+)  # fmt: skip
 
 SECTORS = ("hospital", "regional_administration", "university", "company", "public_agency", "other")

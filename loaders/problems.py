@@ -77,8 +77,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "The column for '{field_label}' is missing (e.g. '{example}').",
     ),
     "sheet.ignored_column": (
-        "Kolonnen '{column}' kendes ikke og gemmes som bemærkning.",
-        "Column '{column}' is not known and is kept as a note.",
+        "Kolonner, der ikke kendes, gemmes som bemærkning: {column}.",
+        "Columns that are not known are kept as a note: {column}.",
     ),
     # values
     "value.required": ("'{column}' skal udfyldes.", "'{column}' must be filled in."),

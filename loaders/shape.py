@@ -124,16 +124,24 @@ def find_header(sheet: RawSheet, kind: Kind | None = None) -> tuple[int, Kind] |
             needed = 1 if kind else 2
             if score[0] < needed:
                 continue
+            if not kind and k.identify and not any(f in claims for f in k.identify):
+                continue  # "Country" and a cost column do not make a budget an EU project list
             if best is None or score > best[0]:
                 best = (score, idx, k)
     return (best[1], best[2]) if best else None
 
 
+_TOTAL_CELL = re.compile(r"^\s*(i\s*alt|total[t]?|sum|in\s+total|grand\s+total|totaler?)\s*:?\s*$", re.I)
+
+
 def _is_total(cells: list[object]) -> bool:
+    """'I alt' leading the row, or a cell that says only 'TOTAL' anywhere (budget sheets put it right)."""
     for c in cells[:3]:
         if isinstance(c, str) and c.strip():
-            return bool(_TOTAL.match(c))
-    return False
+            if _TOTAL.match(c):
+                return True
+            break
+    return any(isinstance(c, str) and _TOTAL_CELL.match(c) for c in cells)
 
 
 def _section(text: str, kind: Kind) -> dict[str, object] | None:

@@ -15,6 +15,7 @@ FILE_NAMES = {
     "participants": "skabelon_deltagere.xlsx",
     "meetings": "skabelon_moeder.xlsx",
     "eu_projects": "skabelon_eu_projekter.xlsx",
+    "eu_partners": "skabelon_eu_partnere.xlsx",
     "pools": "skabelon_puljer.xlsx",
     "allocations": "skabelon_bevillinger.xlsx",
     "networks": "skabelon_netvaerk.xlsx",

@@ -48,6 +48,12 @@ def _yearish(v: object) -> int | None:
     return d.year if d else None
 
 
+# Fields a kind cannot do without although no single one is required ("a|b": either will do).
+_REQUIRED_SOMEWHERE: dict[str, tuple[str, ...]] = {
+    "eu_projects": ("acronym|title", "region"),
+    "eu_partners": ("acronym|project_id",),
+}
+
 PARSERS: dict[str, Callable[[Any], Any]] = {
     "text": P.clean_text,
     "amount": _amount,
@@ -152,6 +158,27 @@ def validate(shaped: Shaped, set_values: dict[str, str] | None = None) -> Valida
                 if val is None and (raw_i is None or not str(raw_i).strip()):
                     err(i, "value.required", f.name)
 
+    # A required field with no column, no --set and no section row is one sheet-level error,
+    # not the same message on every row.
+    for fname in _REQUIRED_SOMEWHERE.get(kind.name, ()) + tuple(f.name for f in kind.fields if f.required):
+        alternatives = fname.split("|")
+        if any(a in shaped.columns or a in set_values for a in alternatives):
+            continue
+        if any(a in r.context for a in alternatives for r in shaped.records):
+            continue
+        f0 = kind.field(alternatives[0])
+        errors.append(
+            Problem(
+                "sheet.missing_column",
+                file=sheet.file,
+                sheet=sheet.sheet,
+                row=shaped.header_row,
+                field=f0.name,
+                params={"field_label": f0.label_da, "example": f0.synonyms[0]},
+            )
+        )
+        return Validated(kind.name, kind.table, {}, [], errors, rejected_rows={r.row for r in shaped.records})
+
     derive = _DERIVE[kind.name]
     fx = Decimal(fx_override) if fx_override else eur_rate()
     table_rows = derive(shaped, values, err, fx)
@@ -183,20 +210,20 @@ def validate(shaped: Shaped, set_values: dict[str, str] | None = None) -> Valida
         [shaped.records[i].row for i in keep],
         errors,
         rejected_rows={shaped.records[i].row for i in bad},
-        fx_rate=fx if kind.name == "eu_projects" else None,
+        fx_rate=fx if kind.name in ("eu_projects", "eu_partners") else None,
     )
     if shaped.extra:
-        for _, header in shaped.extra:
-            v.warnings.append(
-                Problem(
-                    "sheet.ignored_column",
-                    file=sheet.file,
-                    sheet=sheet.sheet,
-                    row=shaped.header_row,
-                    column=header,
-                    severity="warning",
-                )
+        # One warning for all of them: a CORDIS export has a dozen columns we keep only as notes.
+        v.warnings.append(
+            Problem(
+                "sheet.ignored_column",
+                file=sheet.file,
+                sheet=sheet.sheet,
+                row=shaped.header_row,
+                column=", ".join(h for _, h in shaped.extra),
+                severity="warning",
             )
+        )
     return v
 
 
@@ -261,16 +288,72 @@ def _currency_of_header(header: str | None) -> str | None:
     return P.detect_currency(header)
 
 
-def _eu_projects(shaped: Shaped, v: dict[str, list[Any]], err: Err, fx: Decimal) -> dict[str, list[Any]]:
-    n = len(shaped.records)
-    header_norms = {P.normalise_header(h) for _, h in shaped.columns.values()} | {
+def _currency(
+    v: dict[str, list[Any]],
+    i: int,
+    amount_fields: tuple[str, ...],
+    header_currency: str | None,
+    cordis: bool,
+    fx: Decimal,
+    err: Err,
+) -> tuple[str, Decimal]:
+    """The row's currency (column, else the amount text, else the header, else CORDIS = EUR) and its rate."""
+    cur = P.clean_text(v["currency"][i]) if v["currency"][i] else None
+    if cur:
+        cur = P.detect_currency(cur) or cur.upper()
+    else:
+        for fname in amount_fields:
+            raw = v[fname + "__raw"][i]
+            if isinstance(raw, str) and P.detect_currency(raw):
+                cur = P.detect_currency(raw)
+                break
+        cur = cur or header_currency or ("EUR" if cordis else "DKK")
+    if cur == "EUR":
+        return cur, fx
+    if cur != "DKK":
+        err(i, "enum.invalid", "currency", cur, allowed="DKK, EUR")
+    return cur, Decimal(1)
+
+
+def _header_currency(shaped: Shaped, amount_fields: tuple[str, ...]) -> tuple[str | None, bool]:
+    norms = {P.normalise_header(h) for _, h in shaped.columns.values()} | {
         P.normalise_header(h) for _, h in shaped.extra
     }
-    cordis = bool(header_norms & _CORDIS_HEADERS)
-    header_currency = None
-    for fname in ("total_budget", "eu_contribution", "region_share"):
+    found = None
+    for fname in amount_fields:
         if fname in shaped.columns:
-            header_currency = header_currency or _currency_of_header(shaped.columns[fname][1])
+            found = found or _currency_of_header(shaped.columns[fname][1])
+    return found, bool(norms & _CORDIS_HEADERS)
+
+
+def _eu_partners(shaped: Shaped, v: dict[str, list[Any]], err: Err, fx: Decimal) -> dict[str, list[Any]]:
+    amounts = ("eu_contribution", "total_cost")
+    header_currency, cordis = _header_currency(shaped, amounts)
+    out: dict[str, list[Any]] = {k: [] for k in (
+        "project_key", "organisation", "acronym", "project_id", "country", "role", "activity_type",
+        "eu_contribution_dkk", "total_cost_dkk", "currency", "fx_rate", "note",
+    )}  # fmt: skip
+    notes = _notes(shaped, v)
+    for i in range(len(shaped.records)):
+        cur, rate = _currency(v, i, amounts, header_currency, cordis, fx, err)
+        acronym, pid = v["acronym"][i], v["project_id"][i]
+        if not acronym and not pid:
+            err(i, "value.required", "acronym")
+        out["project_key"].append(pid or acronym)
+        for f in ("organisation", "acronym", "project_id", "country", "role", "activity_type"):
+            out[f].append(v[f][i])
+        for f in amounts:
+            x = v[f][i]
+            out[f + "_dkk"].append(None if x is None else (x * rate).quantize(Decimal("0.01")))
+        out["currency"].append(cur)
+        out["fx_rate"].append(rate)
+        out["note"].append(notes[i])
+    return out
+
+
+def _eu_projects(shaped: Shaped, v: dict[str, list[Any]], err: Err, fx: Decimal) -> dict[str, list[Any]]:
+    n = len(shaped.records)
+    header_currency, cordis = _header_currency(shaped, ("total_budget", "eu_contribution", "region_share"))
     out: dict[str, list[Any]] = {
         k: []
         for k in (
@@ -306,20 +389,9 @@ def _eu_projects(shaped: Shaped, v: dict[str, list[Any]], err: Err, fx: Decimal)
                 "end" if "end" in shaped.columns else "period",
                 v["end__raw"][i] or v["period__raw"][i],
             )
-        cur = P.clean_text(v["currency"][i]) if v["currency"][i] else None
-        if cur:
-            cur = P.detect_currency(cur) or cur.upper()
-        else:
-            for fname in ("total_budget", "eu_contribution", "region_share"):
-                raw = v[fname + "__raw"][i]
-                if isinstance(raw, str) and P.detect_currency(raw):
-                    cur = P.detect_currency(raw)
-                    break
-            cur = cur or header_currency or ("EUR" if cordis else "DKK")
-        rate = fx if cur == "EUR" else (Decimal(1) if cur == "DKK" else None)
-        if rate is None:
-            err(i, "enum.invalid", "currency", cur, allowed="DKK, EUR")
-            rate = Decimal(1)
+        cur, rate = _currency(
+            v, i, ("total_budget", "eu_contribution", "region_share"), header_currency, cordis, fx, err
+        )
 
         def dkk(x: Decimal | None, rate: Decimal = rate) -> Decimal | None:
             return None if x is None else (x * rate).quantize(Decimal("0.01"))
@@ -463,6 +535,7 @@ _DERIVE = {
     "participants": _participants,
     "meetings": _meetings,
     "eu_projects": _eu_projects,
+    "eu_partners": _eu_partners,
     "pools": _pools,
     "allocations": _allocations,
     "networks": _networks,

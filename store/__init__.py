@@ -22,6 +22,7 @@ DATA_TABLES: dict[str, tuple[str, ...]] = {
     "memberships": ("person", "network"),
     "meetings": ("network", "meeting_date", "kind"),
     "eu_projects": ("project_key", "region"),
+    "eu_partners": ("project_key", "organisation"),
     "pools": ("pool", "year"),
     "allocations": ("pool", "year", "project", "recipient"),
 }

@@ -132,6 +132,25 @@ CREATE TABLE IF NOT EXISTS eu_projects (
     PRIMARY KEY (project_key, region)
 );
 
+-- Organisations taking part in an EU project (a CORDIS organization export, a partner list).
+CREATE TABLE IF NOT EXISTS eu_partners (
+    project_key          VARCHAR NOT NULL,  -- the project id when the source has one, else the acronym
+    organisation         VARCHAR NOT NULL,
+    acronym              VARCHAR,
+    project_id           VARCHAR,
+    country              VARCHAR,
+    role                 VARCHAR,           -- coordinator, participant, associatedPartner, ...
+    activity_type        VARCHAR,           -- CORDIS: HES, PRC, PUB, REC, OTH
+    eu_contribution_dkk  DECIMAL(18,2),
+    total_cost_dkk       DECIMAL(18,2),
+    currency             VARCHAR,
+    fx_rate              DECIMAL(10,4),
+    note                 VARCHAR,
+    batch_id             INTEGER NOT NULL,
+    src_row              INTEGER,
+    PRIMARY KEY (project_key, organisation)
+);
+
 CREATE TABLE IF NOT EXISTS pools (
     pool        VARCHAR NOT NULL,
     year        INTEGER NOT NULL,
