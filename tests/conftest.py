@@ -1,0 +1,38 @@
+"""Shared fixtures: the demo database built exactly as `make demo` builds it, and clean caches."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="session")
+def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A fresh demo database built by `make demo` (the loader path), shared by the session; do not write to it."""
+    path = tmp_path_factory.mktemp("demo") / "demo.duckdb"
+    subprocess.run(
+        ["make", "--no-print-directory", "-s", "demo", f"DB={path}"],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        env={**os.environ, "MAKEFLAGS": ""},
+    )
+    return path
+
+
+@pytest.fixture(autouse=True)
+def _clear_streamlit_caches():
+    """st.cache_data and st.cache_resource outlive an AppTest within one pytest process."""
+    yield
+    try:
+        import streamlit as st
+
+        st.cache_data.clear()
+        st.cache_resource.clear()
+    except Exception:
+        pass
