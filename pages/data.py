@@ -1,9 +1,9 @@
 """Data: upload a sheet, see exactly what will change, save it, and undo; templates to download."""
 
 import streamlit as st
-from dashboard.i18n import lang, t
 
 from dashboard import db, upload
+from dashboard.i18n import lang, t
 from loaders.kinds import KINDS
 
 st.title(t("Data"))

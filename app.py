@@ -1,0 +1,36 @@
+"""Overblik: one trustworthy overview of regional health-innovation networks and their funding."""
+
+import streamlit as st
+
+from dashboard.filters import sidebar
+from dashboard.i18n import t
+
+st.set_page_config(page_title="Overblik", page_icon=":material/insights:", layout="wide")
+
+pages = [
+    st.Page(
+        "pages/overview.py",
+        title=t("Overblik"),
+        icon=":material/dashboard:",
+        default=True,
+        url_path="overblik",
+    ),
+    st.Page(
+        "pages/network_activity.py",
+        title=t("Netværksaktivitet"),
+        icon=":material/event:",
+        url_path="netvaerk",
+    ),
+    st.Page(
+        "pages/people.py",
+        title=t("Personer og organisationer"),
+        icon=":material/groups:",
+        url_path="personer",
+    ),
+    st.Page("pages/eu_projects.py", title=t("EU-projekter"), icon=":material/euro:", url_path="eu"),
+    st.Page("pages/funding_pools.py", title=t("Puljer"), icon=":material/savings:", url_path="puljer"),
+    st.Page("pages/data.py", title=t("Data"), icon=":material/upload_file:", url_path="data"),
+]
+nav = st.navigation(pages)
+sidebar()
+nav.run()

@@ -1,0 +1,433 @@
+"""Charts: pure functions DataFrame -> plotly Figure, no Streamlit calls, so they are unit tested.
+
+Colour-blind-safe Okabe-Ito palette; titles and axes in Danish with units; hover texts are
+pre-formatted the Danish way (plotly's own number format would print 7.6M); unknown amounts are
+written as "ikke oplyst", never drawn as 0.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import networkx as nx
+import pandas as pd
+import plotly.graph_objects as go
+
+from dashboard import format as fmt
+
+OKABE_ITO = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442", "#000000"]
+GREY = "#767676"  # 4.5:1 on white
+
+LABELS: dict[str, dict[str, str]] = {
+    "da": {
+        "network_meeting": "Netværksmøde", "webinar": "Webinar", "workshop": "Workshop", "conference": "Konference",
+        "committee_meeting": "Udvalgsmøde", "physical": "Fysisk", "online": "Online", "hybrid": "Hybrid",
+        "applied": "Søgt", "granted": "Bevilget", "rejected": "Afslået", "paid": "Udbetalt",
+        "one_off": "Engangsbeløb", "yearly": "Årlig", "staircase": "Trappemodel", "hospital": "Hospital",
+        "regional_administration": "Regional administration", "university": "Universitet", "company": "Virksomhed",
+        "public_agency": "Offentlig myndighed", "other": "Andet", "unknown": "Ikke oplyst",
+    },
+    "en": {
+        "network_meeting": "Network meeting", "webinar": "Webinar", "workshop": "Workshop", "conference": "Conference",
+        "committee_meeting": "Committee meeting", "physical": "In person", "online": "Online", "hybrid": "Hybrid",
+        "applied": "Applied", "granted": "Granted", "rejected": "Rejected", "paid": "Paid", "one_off": "One-off",
+        "yearly": "Yearly", "staircase": "Staircase", "hospital": "Hospital",
+        "regional_administration": "Regional administration", "university": "University", "company": "Company",
+        "public_agency": "Public agency", "other": "Other", "unknown": "Not given",
+    },
+}  # fmt: skip
+
+
+def label(code: object, lang: str = "da") -> str:
+    """The Danish (or English) word for a stored code."""
+    if code is None or (isinstance(code, float) and code != code):
+        return fmt.unknown(lang)
+    return LABELS.get(lang, LABELS["da"]).get(str(code), str(code))
+
+
+def _T(da: str, en: str, lang: str) -> str:
+    return en if lang == "en" else da
+
+
+def _layout(
+    fig: go.Figure, title: str, x: str | None = None, y: str | None = None, height: int = 380
+) -> go.Figure:
+    fig.update_layout(
+        title={"text": title, "x": 0, "xanchor": "left", "font": {"size": 16}},
+        template="plotly_white",
+        colorway=OKABE_ITO,
+        height=height,
+        margin={"l": 10, "r": 10, "t": 56, "b": 10},
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 0, "title": None},
+        hoverlabel={"font_size": 13},
+        separators=",.",
+        font={"family": "DejaVu Sans, Arial, sans-serif", "color": "#1f1f1f"},
+    )
+    if x is not None:
+        fig.update_xaxes(title_text=x, automargin=True)
+    if y is not None:
+        fig.update_yaxes(title_text=y, automargin=True)
+    return fig
+
+
+def _mio(series: pd.Series) -> list[float | None]:
+    return [None if pd.isna(v) else float(v) / 1e6 for v in series]
+
+
+# ---------------------------------------------------------------- overview and activity
+
+
+def activity_timeline(df: pd.DataFrame, lang: str = "da") -> go.Figure:
+    """Meetings and events per month, stacked by kind."""
+    fig = go.Figure()
+    for i, (kind, g) in enumerate(df.groupby("kind", sort=True)):
+        fig.add_bar(
+            x=g["month"],
+            y=g["meetings"],
+            name=label(kind, lang),
+            marker_color=OKABE_ITO[i % len(OKABE_ITO)],
+            hovertemplate="%{x|%m.%Y}: %{y} "
+            + _T("arrangementer", "events", lang)
+            + "<extra>%{fullData.name}</extra>",
+        )
+    fig.update_layout(barmode="stack", bargap=0.15)
+    return _layout(fig, _T("Møder og arrangementer pr. måned", "Meetings and events per month", lang),
+                   _T("Måned", "Month", lang), _T("Antal", "Number", lang), height=300)  # fmt: skip
+
+
+def meetings_timeline(df: pd.DataFrame, lang: str = "da") -> go.Figure:
+    """A row per network, a marker per meeting: colour by format, symbol by kind."""
+    symbols = {"network_meeting": "circle", "webinar": "diamond", "workshop": "square", "conference": "star",
+               "committee_meeting": "triangle-up"}  # fmt: skip
+    fig = go.Figure()
+    colors = {"physical": OKABE_ITO[0], "online": OKABE_ITO[1], "hybrid": OKABE_ITO[2], None: GREY}
+    for (form, kind), g in df.groupby([df["format"].fillna("unknown"), "kind"], sort=True):
+        hover = [
+            f"<b>{n}</b><br>{fmt.date_long(d, lang)}<br>{label(k, lang)} · {label(fo, lang)}<br>{th or ''}"
+            for n, d, k, fo, th in zip(
+                g["network"], g["meeting_date"], g["kind"], g["format"], g["theme"], strict=True
+            )
+        ]
+        fig.add_scatter(
+            x=g["meeting_date"],
+            y=g["network"],
+            mode="markers",
+            name=f"{label(kind, lang)} ({label(None if form == 'unknown' else form, lang).lower()})",
+            marker={"symbol": symbols.get(kind, "circle"), "size": 12, "color": colors.get(None if form == "unknown" else form),
+                    "line": {"width": 1, "color": "white"}},
+            text=hover,
+            hovertemplate="%{text}<extra></extra>",
+            customdata=g["network"],
+        )  # fmt: skip
+    n = df["network"].nunique()
+    return _layout(fig, _T("Møder pr. netværk over tid", "Meetings per network over time", lang),
+                   _T("Dato", "Date", lang), None, height=max(260, 90 + 48 * n))  # fmt: skip
+
+
+def cadence(df: pd.DataFrame, lang: str = "da") -> go.Figure:
+    """Days since each network's last meeting against its target interval; overdue bars in orange."""
+    d = df.sort_values("days_since")
+    target = d["target_months"].astype(float) * 30.4
+    overdue = (d["days_since"] > target) & d["ended"].isna()
+    fig = go.Figure()
+    fig.add_bar(
+        y=d["network"],
+        x=d["days_since"],
+        orientation="h",
+        marker_color=[OKABE_ITO[1] if o else OKABE_ITO[0] for o in overdue],
+        text=[_T("forsinket", "overdue", lang) if o else "" for o in overdue],
+        textposition="outside",
+        customdata=d["network"],
+        hovertemplate="%{y}: %{x} "
+        + _T("dage siden sidste møde", "days since the last meeting", lang)
+        + "<extra></extra>",
+        name=_T("Dage siden sidste møde", "Days since last meeting", lang),
+    )
+    fig.add_scatter(
+        y=d["network"],
+        x=target,
+        mode="markers",
+        marker={"symbol": "line-ns-open", "size": 22, "color": "#000000", "line": {"width": 3}},
+        name=_T("Mål for interval", "Target interval", lang),
+        hovertemplate=_T("Mål: hver %{x:.0f}. dag", "Target: every %{x:.0f} days", lang) + "<extra></extra>",
+    )
+    return _layout(fig, _T("Mødekadence: dage siden sidste møde", "Cadence: days since the last meeting", lang),
+                   _T("Dage", "Days", lang), None, height=max(240, 90 + 44 * len(d)))  # fmt: skip
+
+
+def counts(df: pd.DataFrame, column: str, title: str, lang: str = "da", value: str = "n") -> go.Figure:
+    """A simple bar chart of counts per code (formats, kinds, sectors), codes shown in words."""
+    d = df.sort_values(value, ascending=True)
+    fig = go.Figure(
+        go.Bar(
+            y=[label(c, lang) for c in d[column]],
+            x=d[value],
+            orientation="h",
+            marker_color=OKABE_ITO[0],
+            customdata=d[column],
+            text=[fmt.number(v, lang) for v in d[value]],
+            textposition="auto",
+            hovertemplate="%{y}: %{x}<extra></extra>",
+        )
+    )
+    return _layout(fig, title, _T("Antal", "Number", lang), None, height=max(220, 80 + 36 * len(d)))
+
+
+def attendance(df: pd.DataFrame, lang: str = "da") -> go.Figure:
+    """Attendees per meeting where known."""
+    d = df.dropna(subset=["attendees"]).sort_values("meeting_date")
+    fig = go.Figure(
+        go.Bar(
+            x=[f"{fmt.date_short(x, lang)}" for x in d["meeting_date"]],
+            y=d["attendees"],
+            marker_color=OKABE_ITO[2],
+            text=d["network"],
+            hovertemplate="%{text}<br>%{x}: %{y} " + _T("deltagere", "attendees", lang) + "<extra></extra>",
+        )
+    )
+    return _layout(fig, _T("Fremmøde pr. møde (hvor det kendes)", "Attendance per meeting (where known)", lang),
+                   _T("Møde", "Meeting", lang), _T("Deltagere", "Attendees", lang), height=320)  # fmt: skip
+
+
+# ---------------------------------------------------------------- people
+
+
+def members_by_organisation(df: pd.DataFrame, lang: str = "da", top: int = 15) -> go.Figure:
+    """Members per organisation, internal and external stacked; the largest first."""
+    d = df.head(top).iloc[::-1]
+    fig = go.Figure()
+    for col, name, color in (("internal", _T("Interne", "Internal", lang), OKABE_ITO[0]),
+                             ("external", _T("Eksterne", "External", lang), OKABE_ITO[1])):  # fmt: skip
+        fig.add_bar(
+            y=d["organisation"], x=d[col], name=name, orientation="h", marker_color=color, customdata=d["organisation"],
+            hovertemplate="%{y}: %{x} " + name.lower() + "<extra></extra>",
+        )  # fmt: skip
+    fig.update_layout(barmode="stack")
+    title = _T("Medlemmer pr. organisation", "Members per organisation", lang)
+    if len(df) > top:
+        title += _T(f" (de {top} største)", f" (top {top})", lang)
+    return _layout(fig, title, _T("Medlemmer", "Members", lang), None, height=max(260, 90 + 28 * len(d)))
+
+
+def network_graph(edges: pd.DataFrame, lang: str = "da", max_people: int = 500) -> go.Figure:
+    """People, organisations and networks as a graph; beyond max_people, people fold into organisations."""
+    g = nx.Graph()
+    fold = edges["person"].nunique() > max_people
+    for person, org, net in edges.itertuples(index=False):
+        org_node, net_node = ("org", org or fmt.unknown(lang)), ("net", net)
+        if fold:
+            g.add_edge(org_node, net_node)
+        else:
+            g.add_edge(("person", person), org_node)
+            g.add_edge(org_node, net_node)
+    pos = nx.spring_layout(g, seed=7, k=1.2 / max(1, len(g) ** 0.5)) if len(g) else {}
+    fig = go.Figure()
+    ex, ey = [], []
+    for a, b in g.edges():
+        ex += [pos[a][0], pos[b][0], None]
+        ey += [pos[a][1], pos[b][1], None]
+    fig.add_scatter(
+        x=ex, y=ey, mode="lines", line={"width": 0.6, "color": "#b0b0b0"}, hoverinfo="skip", showlegend=False
+    )
+    styles = {
+        "net": (_T("Netværk", "Network", lang), OKABE_ITO[1], 22, "diamond"),
+        "org": (_T("Organisation", "Organisation", lang), OKABE_ITO[0], 13, "circle"),
+        "person": (_T("Person", "Person", lang), OKABE_ITO[2], 7, "circle"),
+    }
+    for kind, (name, color, size, symbol) in styles.items():
+        nodes = [n for n in g.nodes if n[0] == kind]
+        if not nodes:
+            continue
+        fig.add_scatter(
+            x=[pos[n][0] for n in nodes],
+            y=[pos[n][1] for n in nodes],
+            mode="markers+text" if kind == "net" else "markers",
+            text=[n[1] for n in nodes],
+            textposition="top center",
+            marker={"size": [size + (2 * g.degree(n) ** 0.5 if kind == "org" else 0) for n in nodes], "color": color,
+                    "symbol": symbol, "line": {"width": 1, "color": "white"}},
+            name=name,
+            hovertemplate="%{text}<extra>" + name + "</extra>",
+        )  # fmt: skip
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(visible=False)
+    title = _T(
+        "Hvem hænger sammen: personer, organisationer og netværk",
+        "Who connects: people, organisations and networks",
+        lang,
+    )
+    if fold:
+        title = _T(
+            "Organisationer og netværk (personer samlet i deres organisation)",
+            "Organisations and networks (people folded into organisations)",
+            lang,
+        )
+    return _layout(fig, title, height=560)
+
+
+# ---------------------------------------------------------------- EU projects
+
+
+def eu_budget_vs_share(df: pd.DataFrame, lang: str = "da") -> go.Figure:
+    """Per project: total budget against the region's share, in mio. kr.; unknown totals say so."""
+    d = df.assign(name=df["acronym"].fillna(df["title"])).sort_values("region_share_dkk", na_position="first")
+    unknown = fmt.unknown(lang)
+    fig = go.Figure()
+    fig.add_bar(
+        y=d["name"], x=_mio(d["total_budget_dkk"]), orientation="h", name=_T("Samlet budget", "Total budget", lang),
+        marker_color=OKABE_ITO[5], customdata=d["name"],
+        text=[unknown if pd.isna(v) else fmt.amount(v, lang) for v in d["total_budget_dkk"]],
+        textposition="outside", cliponaxis=False,
+        hovertemplate="%{y}: " + _T("samlet budget", "total budget", lang) + " %{text}<extra></extra>",
+    )  # fmt: skip
+    fig.add_bar(
+        y=d["name"], x=_mio(d["region_share_dkk"]), orientation="h", name=_T("Regionens andel", "Region's share", lang),
+        marker_color=OKABE_ITO[0], customdata=d["name"],
+        text=[unknown if pd.isna(v) else fmt.amount(v, lang) for v in d["region_share_dkk"]],
+        textposition="outside", cliponaxis=False,
+        hovertemplate="%{y}: " + _T("regionens andel", "region's share", lang) + " %{text}<extra></extra>",
+    )  # fmt: skip
+    fig.update_layout(barmode="group")
+    fig.update_xaxes(type="log")
+    return _layout(fig, _T("Samlet budget og regionens andel pr. projekt", "Total budget and the region's share per project", lang),
+                   _T("mio. kr. (logaritmisk akse)", "DKK million (log axis)", lang), None, height=max(300, 100 + 62 * len(d)))  # fmt: skip
+
+
+def eu_gantt(df: pd.DataFrame, lang: str = "da") -> go.Figure:
+    """Project periods on a timeline, one bar per project."""
+    d = df.dropna(subset=["start_year", "end_year"]).copy()
+    d["name"] = d["acronym"].fillna(d["title"])
+    d = d.sort_values(["start_year", "name"], ascending=[False, True])
+    starts = [dt.date(int(y), 1, 1) for y in d["start_year"]]
+    ends = [dt.date(int(y), 12, 31) for y in d["end_year"]]
+    fig = go.Figure(
+        go.Bar(
+            y=d["name"],
+            base=starts,
+            x=[(e - s).days * 86_400_000 for s, e in zip(starts, ends, strict=True)],
+            orientation="h",
+            marker_color=OKABE_ITO[0],
+            customdata=d["name"],
+            text=[f"{int(a)}-{int(b)}" for a, b in zip(d["start_year"], d["end_year"], strict=True)],
+            textposition="inside",
+            insidetextanchor="middle",
+            textfont={"color": "white"},
+            hovertemplate="%{y}: %{text}<extra></extra>",
+        )
+    )
+    fig.update_xaxes(type="date")
+    return _layout(fig, _T("Projektperioder", "Project periods", lang), _T("År", "Year", lang), None,
+                   height=max(240, 90 + 40 * len(d)))  # fmt: skip
+
+
+def eu_by_programme(df: pd.DataFrame, lang: str = "da") -> go.Figure:
+    """The region's share by programme."""
+    d = df.sort_values("region_share_dkk", na_position="first")
+    fig = go.Figure(
+        go.Bar(
+            y=d["programme"], x=_mio(d["region_share_dkk"]), orientation="h", marker_color=OKABE_ITO[0],
+            customdata=d["programme"], text=[fmt.amount(v, lang) for v in d["region_share_dkk"]], textposition="auto",
+            hovertemplate="%{y}: %{text}<extra></extra>",
+        )
+    )  # fmt: skip
+    return _layout(fig, _T("Regionens andel pr. program", "The region's share by programme", lang),
+                   _T("mio. kr.", "DKK million", lang), None, height=max(220, 90 + 40 * len(d)))  # fmt: skip
+
+
+def eu_share_per_year(df: pd.DataFrame, lang: str = "da") -> go.Figure:
+    """The region's share spread evenly over each project's years, stacked by project."""
+    fig = go.Figure()
+    for i, (project, g) in enumerate(df.groupby("project", sort=True)):
+        fig.add_bar(
+            x=g["year"], y=_mio(g["share_dkk"]), name=project, marker_color=OKABE_ITO[i % len(OKABE_ITO)],
+            customdata=[project] * len(g), text=[fmt.amount(v, lang) for v in g["share_dkk"]],
+            hovertemplate="%{customdata} %{x}: %{text}<extra></extra>",
+        )  # fmt: skip
+    fig.update_layout(barmode="stack")
+    fig.update_xaxes(dtick=1)
+    return _layout(fig, _T("EU-midler pr. år (regionens andel fordelt jævnt over projektårene)",
+                           "EU funding per year (the region's share spread evenly over the project years)", lang),
+                   _T("År", "Year", lang), _T("mio. kr.", "DKK million", lang))  # fmt: skip
+
+
+# ---------------------------------------------------------------- funding pools
+
+
+def pool_capacity(df: pd.DataFrame, lang: str = "da") -> go.Figure:
+    """Capacity per year per pool, drawn as steps: a staircase pool climbs every year."""
+    fig = go.Figure()
+    for i, (pool, g) in enumerate(df.groupby("pool", sort=True)):
+        g = g.sort_values("year")
+        fig.add_scatter(
+            x=g["year"], y=_mio(g["capacity_dkk"]), mode="lines+markers", line_shape="hv", name=pool,
+            line={"color": OKABE_ITO[i % len(OKABE_ITO)], "width": 3}, customdata=[pool] * len(g),
+            text=[f"{label(m, lang)}: {fmt.amount(c, lang)}" for m, c in zip(g["model"], g["capacity_dkk"], strict=True)],
+            hovertemplate="%{customdata} %{x}<br>%{text}<extra></extra>",
+        )  # fmt: skip
+    fig.update_xaxes(dtick=1)
+    return _layout(fig, _T("Puljernes kapacitet pr. år", "Pool capacity per year", lang),
+                   _T("År", "Year", lang), _T("mio. kr.", "DKK million", lang))  # fmt: skip
+
+
+def pool_use(df: pd.DataFrame, lang: str = "da") -> go.Figure:
+    """Per pool and year: paid, granted and remaining, stacked up to the capacity."""
+    d = df.sort_values(["pool", "year"])
+    names = [f"{p} {y}" for p, y in zip(d["pool"], d["year"], strict=True)]
+    keys = [f"{p}|{y}" for p, y in zip(d["pool"], d["year"], strict=True)]
+    fig = go.Figure()
+    for col, name, color in (("paid_dkk", _T("Udbetalt", "Paid", lang), OKABE_ITO[2]),
+                             ("granted_dkk", _T("Bevilget", "Granted", lang), OKABE_ITO[0]),
+                             ("remaining_dkk", _T("Resterende", "Remaining", lang), "#c8c8c8")):  # fmt: skip
+        vals = d[col].where(d[col] > 0, 0) if col == "remaining_dkk" else d[col]
+        fig.add_bar(
+            y=names, x=_mio(vals), name=name, orientation="h", marker_color=color, customdata=keys,
+            text=[fmt.amount(v, lang) for v in d[col]], hovertemplate="%{y}: " + name.lower() + " %{text}<extra></extra>",
+        )  # fmt: skip
+    fig.update_layout(barmode="stack")
+    return _layout(fig, _T("Bevilget, udbetalt og resterende pr. pulje og år", "Granted, paid and remaining per pool and year", lang),
+                   _T("mio. kr.", "DKK million", lang), None, height=max(260, 90 + 26 * len(d)))  # fmt: skip
+
+
+def grant_sizes(df: pd.DataFrame, lang: str = "da") -> go.Figure:
+    """Each allocation's size, per pool, against the pool's usual band (shaded)."""
+    d = df.dropna(subset=["amount_dkk"])
+    fig = go.Figure()
+    pools = sorted(d["pool"].unique())
+    for i, pool in enumerate(pools):
+        band = d.loc[d["pool"] == pool, ["band_min_dkk", "band_max_dkk"]].dropna()
+        if not band.empty:
+            lo, hi = float(band.iloc[0, 0]) / 1e6, float(band.iloc[0, 1]) / 1e6
+            fig.add_shape(
+                type="rect",
+                x0=lo,
+                x1=hi,
+                y0=i - 0.4,
+                y1=i + 0.4,
+                fillcolor="rgba(0,114,178,0.12)",
+                line_width=0,
+            )
+    for j, (status, g) in enumerate(d.groupby("status", sort=True)):
+        fig.add_scatter(
+            x=_mio(g["amount_dkk"]), y=[pools.index(p) for p in g["pool"]], mode="markers", name=label(status, lang),
+            marker={"size": 11, "color": OKABE_ITO[j % len(OKABE_ITO)], "line": {"width": 1, "color": "white"}},
+            customdata=g["pool"], text=[f"{p}: {r}<br>{fmt.amount(a, lang)}" for p, r, a in zip(g["project"], g["recipient"], g["amount_dkk"], strict=True)],
+            hovertemplate="%{text}<extra>%{fullData.name}</extra>",
+        )  # fmt: skip
+    fig.update_yaxes(tickvals=list(range(len(pools))), ticktext=pools)
+    return _layout(fig, _T("Bevillingernes størrelse mod puljens sædvanlige interval (skraveret)",
+                           "Grant sizes against the pool's usual band (shaded)", lang),
+                   _T("mio. kr.", "DKK million", lang), None, height=max(240, 100 + 60 * len(pools)))  # fmt: skip
+
+
+def recipients_ranked(df: pd.DataFrame, lang: str = "da") -> go.Figure:
+    """Recipients ranked by money granted or paid."""
+    d = df.iloc[::-1]
+    fig = go.Figure(
+        go.Bar(
+            y=d["recipient"], x=_mio(d["amount_dkk"]), orientation="h", marker_color=OKABE_ITO[0],
+            customdata=d["recipient"], text=[fmt.amount(v, lang) for v in d["amount_dkk"]], textposition="auto",
+            hovertemplate="%{y}: %{text}<extra></extra>",
+        )
+    )  # fmt: skip
+    return _layout(fig, _T("Modtagere (bevilget og udbetalt)", "Recipients (granted and paid)", lang),
+                   _T("mio. kr.", "DKK million", lang), None, height=max(240, 90 + 28 * len(d)))  # fmt: skip

@@ -1,0 +1,94 @@
+"""The global filters in the sidebar, bound to the URL so a copied link reopens the same view.
+
+URL parameters: region, network, from, to, programme, pool, organisation (repeat a name for
+several values), lang. Values are stored values, whatever the UI language.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboard import queries
+from dashboard.i18n import lang, t
+from dashboard.queries import Filters
+
+MULTI = (("region", "Region"), ("network", "Netværk"))
+MORE = (("programme", "Program"), ("pool", "Pulje"), ("organisation", "Organisation"))
+
+
+def _int(v: object) -> int | None:
+    try:
+        return int(v) if v not in (None, "") else None
+    except (TypeError, ValueError):
+        return None
+
+
+def current() -> Filters:
+    """The filters as the widgets (and so the URL) hold them now."""
+    s = st.session_state
+    lo, hi = _int(s.get("from")), _int(s.get("to"))
+    bounds = queries.year_bounds()
+    if bounds:
+        # The full range is the same as no range: a project starting before the data still counts.
+        lo = None if lo == bounds[0] else lo
+        hi = None if hi == bounds[1] else hi
+    if lo is not None and hi is not None and lo > hi:
+        lo, hi = hi, lo
+    return Filters(
+        region=tuple(s.get("region") or ()),
+        network=tuple(s.get("network") or ()),
+        year_from=lo,
+        year_to=hi,
+        programme=tuple(s.get("programme") or ()),
+        pool=tuple(s.get("pool") or ()),
+        organisation=tuple(s.get("organisation") or ()),
+    )
+
+
+def _reset() -> None:
+    for key, _ in MULTI + MORE:
+        st.session_state[key] = []
+    bounds = queries.year_bounds()
+    if bounds:
+        st.session_state["from"], st.session_state["to"] = bounds
+
+
+def sidebar() -> Filters:
+    """Draw the filters; choices narrow to what exists under the other filters."""
+    with st.sidebar:
+        st.segmented_control(
+            t("Sprog"),
+            ["da", "en"],
+            format_func={"da": "Dansk", "en": "English"}.get,
+            default="da",
+            key="lang",
+            bind="query-params",
+            required=True,
+        )
+        if queries.is_empty():
+            return Filters()
+        st.header(t("Filtre"))
+        f = current()
+        options = queries.filter_options(f)
+        for key, label in MULTI:
+            chosen = st.session_state.get(key) or []
+            st.multiselect(t(label), sorted(set(options[key]) | set(chosen)), key=key, bind="query-params")
+        bounds = queries.year_bounds()
+        if bounds:
+            years = list(range(bounds[0], bounds[1] + 1))
+            c1, c2 = st.columns(2)
+            c1.selectbox(t("Fra år"), years, index=0, key="from", bind="query-params")
+            c2.selectbox(t("Til år"), years, index=len(years) - 1, key="to", bind="query-params")
+        with st.expander(t("Flere filtre"), expanded=any(st.session_state.get(k) for k, _ in MORE)):
+            for key, label in MORE:
+                chosen = st.session_state.get(key) or []
+                st.multiselect(
+                    t(label), sorted(set(options[key]) | set(chosen)), key=key, bind="query-params"
+                )
+        st.button(t("Nulstil filtre"), on_click=_reset, key="reset_filters")
+        when = queries.data_as_of()
+        if when is not None:
+            from dashboard import format as fmt
+
+            st.caption(f"{t('Data pr.')} {fmt.date_long(when, lang())}")
+    return current()

@@ -1,0 +1,108 @@
+"""Danish number, amount and date formatting, in one place (babel, locale da_DK; en_GB for English).
+
+babel puts a non-breaking space (U+00A0) before "mio." and "kr.", so an amount never breaks over
+two lines on a phone; tests compare with that character.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pandas as pd
+from babel.dates import format_date
+from babel.numbers import format_decimal
+
+NBSP = "\xa0"
+UNKNOWN = {"da": "ikke oplyst", "en": "not given"}
+LOCALE = {"da": "da_DK", "en": "en_GB"}
+
+
+def missing(x: object) -> bool:
+    """None, NaN, pd.NA or NaT: a value nobody gave."""
+    if x is None:
+        return True
+    try:
+        return bool(pd.isna(x))
+    except (TypeError, ValueError):
+        return False
+
+
+def _loc(lang: str) -> str:
+    return LOCALE.get(lang, "da_DK")
+
+
+def unknown(lang: str = "da") -> str:
+    """The words for a value nobody gave: never shown as 0."""
+    return UNKNOWN.get(lang, UNKNOWN["da"])
+
+
+def amount(x: Decimal | float | int | None, lang: str = "da") -> str:
+    """'250.000 kr.' below a million, '3,5 mio. kr.' / '103,25 mio. kr.' from a million."""
+    if missing(x):
+        return unknown(lang)
+    x = Decimal(str(x))
+    if abs(x) >= 1_000_000:
+        num = format_decimal(x / 1_000_000, format="#,##0.##", locale=_loc(lang))
+        return f"{num}{NBSP}mio.{NBSP}kr." if lang == "da" else f"DKK{NBSP}{num}{NBSP}m"
+    num = format_decimal(x, format="#,##0", locale=_loc(lang))
+    return f"{num}{NBSP}kr." if lang == "da" else f"DKK{NBSP}{num}"
+
+
+def mio(x: Decimal | float | int | None) -> float | None:
+    """An amount in millions of kroner, for chart axes."""
+    return None if missing(x) else float(x) / 1_000_000
+
+
+def number(x: Decimal | float | int | None, lang: str = "da", digits: int = 0) -> str:
+    """1.234 or 1.234,5 (Danish separators)."""
+    if missing(x):
+        return unknown(lang)
+    fmt = "#,##0" + ("." + "#" * digits if digits else "")
+    return format_decimal(x, format=fmt, locale=_loc(lang))
+
+
+def mio_text(x: Decimal | float | int | None, lang: str = "da") -> str:
+    """'7,6' (millions, for hover texts next to an axis in mio. kr.)."""
+    return (
+        unknown(lang) if x is None else format_decimal(float(x) / 1e6, format="#,##0.##", locale=_loc(lang))
+    )
+
+
+def period(start: object, end: object, lang: str = "da") -> str:
+    """'2024-2027', or 'ikke oplyst'."""
+    if missing(start) and missing(end):
+        return unknown(lang)
+    a = "?" if missing(start) else str(int(start))  # type: ignore[call-overload]
+    b = "?" if missing(end) else str(int(end))  # type: ignore[call-overload]
+    return a if a == b else f"{a}-{b}"
+
+
+def date_long(d: dt.date | dt.datetime | None, lang: str = "da") -> str:
+    """'17. juni 2019'."""
+    if missing(d):
+        return unknown(lang)
+    if isinstance(d, dt.datetime):
+        d = d.date()
+    return format_date(d, "d. MMMM y" if lang == "da" else "d MMMM y", locale=_loc(lang))
+
+
+def date_short(d: dt.date | dt.datetime | None, lang: str = "da") -> str:
+    """'17.06.2019'."""
+    if missing(d):
+        return unknown(lang)
+    if isinstance(d, dt.datetime):
+        d = d.date()
+    return d.strftime("%d.%m.%Y") if lang == "da" else d.isoformat()
+
+
+def delta(
+    now: float | int | Decimal | None, before: float | int | Decimal | None, lang: str = "da"
+) -> str | None:
+    """'+3 fra året før' for st.metric; None when there is nothing to compare."""
+    if now is None or before is None:
+        return None
+    d = now - before
+    sign = "+" if d > 0 else ("−" if d < 0 else "±")
+    word = "fra året før" if lang == "da" else "from the year before"
+    return f"{sign}{number(abs(d), lang)} {word}"

@@ -1,0 +1,50 @@
+"""Danish first, English available: t('dansk tekst') returns English when the UI language is English.
+
+The language lives in the URL (`?lang=en`); absent means Danish.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+EN: dict[str, str] = {
+    "Overblik": "Overview",
+    "Netværksaktivitet": "Network activity",
+    "Personer og organisationer": "People and organisations",
+    "EU-projekter": "EU projects",
+    "Puljer": "Funding pools",
+    "Data": "Data",
+    "Filtre": "Filters",
+    "Region": "Region",
+    "Netværk": "Network",
+    "Fra år": "From year",
+    "Til år": "To year",
+    "Program": "Programme",
+    "Pulje": "Pool",
+    "Organisation": "Organisation",
+    "Sprog": "Language",
+    "Nulstil filtre": "Reset filters",
+    "Aktive netværk": "Active networks",
+    "Deltagere": "Participants",
+    "Organisationer": "Organisations",
+    "Møder": "Meetings",
+    "EU-midler hjemtaget": "EU funding brought home",
+    "Puljemidler bevilget": "Pool money granted",
+    "Kilde": "Source",
+    "Data pr.": "Data as of",
+    "Ingen data endnu": "No data yet",
+    "Hent CSV": "Download CSV",
+    "Hent Excel": "Download Excel",
+    "Intet matcher filtrene. Ret filtrene i sidepanelet, eller nulstil dem.": "Nothing matches the filters. Change them in the sidebar, or reset them.",
+    "Databasen er tom. Indlæs regneark på siden Data, eller kør `make demo` for demodata.": "The database is empty. Load spreadsheets on the Data page, or run `make demo` for demo data.",
+}
+
+
+def lang() -> str:
+    """'da' or 'en', from the URL."""
+    return "en" if st.query_params.get("lang") == "en" else "da"
+
+
+def t(text: str) -> str:
+    """The text in the UI language (Danish is the key)."""
+    return EN.get(text, text) if lang() == "en" else text

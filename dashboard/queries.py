@@ -1,0 +1,425 @@
+"""Every SELECT of the dashboard: named functions over the public views, parameterised, cached.
+
+Each function takes a Filters (hashable, so it keys st.cache_data) and returns a DataFrame.
+Filters reach SQL only as parameters; the WHERE fragments below hold nothing but our own
+column names. Aggregation happens in DuckDB; detail tables are capped at DETAIL_LIMIT rows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from dashboard.db import cursor
+
+DETAIL_LIMIT = 5000  # rows sent to the browser in one table; the export holds everything
+
+
+@dataclass(frozen=True)
+class Filters:
+    """The global filters of the sidebar; empty means 'all'."""
+
+    region: tuple[str, ...] = ()
+    network: tuple[str, ...] = ()
+    year_from: int | None = None
+    year_to: int | None = None
+    programme: tuple[str, ...] = ()
+    pool: tuple[str, ...] = ()
+    organisation: tuple[str, ...] = ()
+
+    def without(self, name: str) -> Filters:
+        """The same filters with one dimension cleared (to offer its choices under the others)."""
+        return Filters(**{**self.__dict__, name: () if name not in ("year_from", "year_to") else None})
+
+
+# Which column of each view a filter applies to; a year filter is an overlap of [start, end].
+_DIMS: dict[str, dict[str, str]] = {
+    "participants_v": {"region": "region", "network": "network", "organisation": "organisation_canonical"},
+    "meetings_v": {"region": "region", "network": "network"},
+    "eu_projects_v": {"region": "region", "programme": "programme"},
+    "pools_v": {"region": "region", "pool": "pool"},
+    "allocations_v": {"region": "region", "pool": "pool"},
+}
+# (first year, last year) of a row: a row counts when [first, last] overlaps the range; unknown counts.
+_YEARS: dict[str, tuple[str, str] | None] = {
+    "participants_v": None,
+    "meetings_v": ("year({a}meeting_date)", "year({a}meeting_date)"),
+    "eu_projects_v": ("coalesce({a}start_year, {a}end_year)", "coalesce({a}end_year, {a}start_year)"),
+    "pools_v": ("{a}year", "{a}year"),
+    "allocations_v": ("{a}year", "{a}year"),
+}
+
+
+def where(view: str, f: Filters, alias: str = "") -> tuple[str, list[Any]]:
+    """WHERE clause and parameters applying the filters to a view (alias optional)."""
+    a = f"{alias}." if alias else ""
+    parts, params = ["TRUE"], []
+    for name, col in _DIMS[view].items():
+        values = getattr(f, name)
+        if values:
+            parts.append(f"{a}{col} IN (SELECT unnest(?))")
+            params.append(list(values))
+    years = _YEARS[view]
+    if years and f.year_from is not None:
+        parts.append(f"coalesce({years[1].format(a=a)} >= ?, TRUE)")
+        params.append(f.year_from)
+    if years and f.year_to is not None:
+        parts.append(f"coalesce({years[0].format(a=a)} <= ?, TRUE)")
+        params.append(f.year_to)
+    return " AND ".join(parts), params
+
+
+def _df(sql: str, params: list[Any] | None = None) -> pd.DataFrame:
+    return cursor().execute(sql, params or []).df()
+
+
+def _one(sql: str, params: list[Any] | None = None) -> Any:
+    row = cursor().execute(sql, params or []).fetchone()
+    return row[0] if row else None
+
+
+# ---------------------------------------------------------------- filters and status
+
+
+@st.cache_data(show_spinner=False)
+def is_empty() -> bool:
+    """True when nothing has been loaded yet."""
+    return not _one(
+        "SELECT (SELECT count(*) FROM memberships) + (SELECT count(*) FROM meetings) + "
+        "(SELECT count(*) FROM eu_projects) + (SELECT count(*) FROM pools)"
+    )
+
+
+@st.cache_data(show_spinner=False)
+def year_bounds() -> tuple[int, int] | None:
+    """The first and last year anything in the data touches."""
+    row = (
+        cursor()
+        .execute(
+            """SELECT min(y), max(y) FROM (
+             SELECT year(meeting_date) AS y FROM meetings
+             UNION ALL SELECT start_year FROM eu_projects UNION ALL SELECT end_year FROM eu_projects
+             UNION ALL SELECT year FROM pools UNION ALL SELECT year FROM allocations) WHERE y IS NOT NULL"""
+        )
+        .fetchone()
+    )
+    return (int(row[0]), int(row[1])) if row and row[0] is not None else None
+
+
+@st.cache_data(show_spinner=False)
+def filter_options(f: Filters) -> dict[str, list[str]]:
+    """Choices of each filter that exist under the other filters."""
+    out: dict[str, list[str]] = {}
+    for name, sources in {
+        "region": [
+            ("participants_v", "region"),
+            ("meetings_v", "region"),
+            ("eu_projects_v", "region"),
+            ("pools_v", "region"),
+        ],
+        "network": [("participants_v", "network"), ("meetings_v", "network")],
+        "programme": [("eu_projects_v", "programme")],
+        "pool": [("pools_v", "pool")],
+        "organisation": [("participants_v", "organisation_canonical")],
+    }.items():
+        g = f.without(name)
+        selects, params = [], []
+        for view, col in sources:
+            w, p = where(view, g)
+            selects.append(f"SELECT {col} AS v FROM {view} WHERE {w}")
+            params += p
+        rows = (
+            cursor()
+            .execute(
+                f"SELECT DISTINCT v FROM ({' UNION ALL '.join(selects)}) WHERE v IS NOT NULL ORDER BY v",
+                params,
+            )
+            .fetchall()
+        )
+        out[name] = [r[0] for r in rows]
+    return out
+
+
+@st.cache_data(show_spinner=False)
+def data_as_of() -> pd.Timestamp | None:
+    """When the latest upload was made."""
+    return _one("SELECT max(uploaded_at) FROM batches")
+
+
+@st.cache_data(show_spinner=False)
+def sources(view: str, f: Filters) -> pd.DataFrame:
+    """The upload batches behind the rows a figure shows: file, sheet, when, by whom."""
+    base = {
+        "participants_v": ("memberships", "m", "JOIN participants_v v ON v.person = m.person AND v.network = m.network"),
+        "meetings_v": ("meetings", "m", "JOIN meetings_v v ON v.network = m.network AND v.meeting_date = m.meeting_date AND v.kind = m.kind"),
+        "eu_projects_v": ("eu_projects", "m", "JOIN eu_projects_v v ON v.region = m.region AND v.acronym IS NOT DISTINCT FROM m.acronym AND v.title IS NOT DISTINCT FROM m.title"),
+        "pools_v": ("pools", "m", "JOIN pools_v v ON v.pool = m.pool AND v.year = m.year"),
+        "allocations_v": ("allocations", "m", "JOIN allocations_v v ON v.pool = m.pool AND v.year = m.year AND v.project = m.project AND v.recipient = m.recipient"),
+    }[view]  # fmt: skip
+    w, p = where(view, f, "v")
+    return _df(
+        f"""SELECT b.batch_id AS "Nr.", b.file_name AS "Fil", b.sheet AS "Ark",
+                   strftime(b.uploaded_at, '%d.%m.%Y %H:%M') AS "Indlæst", b.uploaded_by AS "Af", count(*) AS "Rækker"
+            FROM {base[0]} {base[1]} {base[2]} JOIN batches b ON b.batch_id = m.batch_id
+            WHERE {w} GROUP BY ALL ORDER BY 1""",
+        p,
+    )
+
+
+# ---------------------------------------------------------------- overview
+
+
+@dataclass(frozen=True)
+class Kpis:
+    """The handful of numbers a committee asks for first."""
+
+    active_networks: int
+    participants: int
+    external: int
+    organisations: int
+    meetings_last: int
+    meetings_before: int
+    last_year: int | None
+    eu_region_share: Decimal | None
+    eu_projects: int
+    granted: Decimal | None
+    capacity: Decimal | None
+
+
+@st.cache_data(show_spinner=False)
+def kpis(f: Filters) -> Kpis:
+    """Headline figures under the filters."""
+    wm, pm = where("meetings_v", f)
+    wp, pp = where("participants_v", f)
+    we, pe = where("eu_projects_v", f)
+    wa, pa = where("allocations_v", f)
+    wpo, ppo = where("pools_v", f)
+    bounds = year_bounds()
+    last = f.year_to or (bounds[1] if bounds else None)
+    # The last year with meetings in the range, when the range runs past today (pools run to 2028).
+    last_meeting_year = _one(f"SELECT max(year(meeting_date)) FROM meetings_v WHERE {wm}", pm)
+    if last_meeting_year is not None and (last is None or last_meeting_year < last):
+        last = last_meeting_year
+    per_year = dict(
+        cursor()
+        .execute(f"SELECT year(meeting_date), count(*) FROM meetings_v WHERE {wm} GROUP BY 1", pm)
+        .fetchall()
+    )
+    people = (
+        cursor()
+        .execute(
+            f"SELECT count(DISTINCT lower(person)), count(DISTINCT lower(person)) FILTER (WHERE is_external), "
+            f"count(DISTINCT organisation_canonical) FROM participants_v WHERE {wp}",
+            pp,
+        )
+        .fetchone()
+    )
+    eu = (
+        cursor()
+        .execute(f"SELECT sum(region_share_dkk), count(*) FROM eu_projects_v WHERE {we}", pe)
+        .fetchone()
+    )
+    return Kpis(
+        active_networks=int(_one(f"SELECT count(DISTINCT network) FROM meetings_v WHERE {wm}", pm) or 0),
+        participants=int(people[0]),
+        external=int(people[1]),
+        organisations=int(people[2]),
+        meetings_last=int(per_year.get(last, 0)) if last else 0,
+        meetings_before=int(per_year.get(last - 1, 0)) if last else 0,
+        last_year=last,
+        # No project in range is a known zero; projects whose shares are all unknown stay unknown.
+        eu_region_share=Decimal(0) if eu[1] == 0 else eu[0],
+        eu_projects=int(eu[1]),
+        granted=_one(
+            f"SELECT sum(amount_dkk) FROM allocations_v WHERE {wa} AND status IN ('granted', 'paid')", pa
+        ),
+        capacity=_one(f"SELECT sum(capacity_dkk) FROM pools_v WHERE {wpo}", ppo),
+    )
+
+
+@st.cache_data(show_spinner=False)
+def activity_per_month(f: Filters) -> pd.DataFrame:
+    """Meetings and events per month and kind: the compact timeline of recent activity."""
+    w, p = where("meetings_v", f)
+    return _df(
+        f"SELECT date_trunc('month', meeting_date) AS month, kind, count(*) AS meetings FROM meetings_v WHERE {w} "
+        "GROUP BY ALL ORDER BY 1",
+        p,
+    )
+
+
+# ---------------------------------------------------------------- network activity
+
+
+@st.cache_data(show_spinner=False)
+def meetings(f: Filters) -> pd.DataFrame:
+    """One row per meeting or event."""
+    w, p = where("meetings_v", f)
+    return _df(
+        f"SELECT network, region, meeting_date, kind, format, host, theme, duration_hours, attendees FROM meetings_v "
+        f"WHERE {w} ORDER BY meeting_date DESC LIMIT {DETAIL_LIMIT}",
+        p,
+    )
+
+
+@st.cache_data(show_spinner=False)
+def cadence(f: Filters, today: str) -> pd.DataFrame:
+    """Per network: meetings, last meeting, median interval, target interval and whether it is overdue."""
+    w, p = where("meetings_v", f, "m")
+    return _df(
+        f"""WITH m AS (
+              SELECT m.network, m.meeting_date,
+                     m.meeting_date - lag(m.meeting_date) OVER (PARTITION BY m.network ORDER BY m.meeting_date) AS gap
+              FROM meetings_v m WHERE {w} AND m.kind IN ('network_meeting', 'committee_meeting'))
+            SELECT m.network, count(*) AS meetings, max(m.meeting_date) AS last_meeting,
+                   median(m.gap) AS median_gap_days,
+                   coalesce(any_value(n.cadence_months), 2) AS target_months,
+                   any_value(n.ended) AS ended,
+                   CAST(? AS DATE) - max(m.meeting_date) AS days_since
+            FROM m LEFT JOIN networks n ON n.network = m.network
+            GROUP BY m.network ORDER BY m.network""",
+        p + [today],
+    )
+
+
+# ---------------------------------------------------------------- people and organisations
+
+
+@st.cache_data(show_spinner=False)
+def people(f: Filters, with_names: bool = True) -> pd.DataFrame:
+    """Memberships under the filters; without names for viewers who may not see personal data."""
+    w, p = where("participants_v", f, "v")
+    person = "v.person" if with_names else "NULL::VARCHAR"
+    return _df(
+        f"SELECT {person} AS person, v.title, v.organisation, v.organisation_canonical, coalesce(o.sector, 'unknown') AS sector, "
+        f"v.network, v.region, v.is_external FROM participants_v v LEFT JOIN organisations o ON o.canonical = v.organisation_canonical "
+        f"WHERE {w} ORDER BY v.network, v.person LIMIT {DETAIL_LIMIT}",
+        p,
+    )
+
+
+@st.cache_data(show_spinner=False)
+def members_by_organisation(f: Filters) -> pd.DataFrame:
+    """Members per canonical organisation, internal and external."""
+    w, p = where("participants_v", f)
+    return _df(
+        f"SELECT organisation_canonical AS organisation, count(*) FILTER (WHERE NOT coalesce(is_external, FALSE)) AS internal, "
+        f"count(*) FILTER (WHERE is_external) AS external, count(*) AS total FROM participants_v WHERE {w} "
+        "GROUP BY 1 ORDER BY total DESC, organisation",
+        p,
+    )
+
+
+@st.cache_data(show_spinner=False)
+def members_by_sector(f: Filters) -> pd.DataFrame:
+    """Members per sector of their organisation (unknown sector kept as 'unknown')."""
+    w, p = where("participants_v", f, "v")
+    return _df(
+        f"SELECT coalesce(o.sector, 'unknown') AS sector, count(*) AS members FROM participants_v v "
+        f"LEFT JOIN organisations o ON o.canonical = v.organisation_canonical WHERE {w} GROUP BY 1 ORDER BY 2 DESC",
+        p,
+    )
+
+
+@st.cache_data(show_spinner=False)
+def graph_edges(f: Filters, with_names: bool = True) -> pd.DataFrame:
+    """person - organisation - network edges for the network graph."""
+    w, p = where("participants_v", f)
+    person = "person" if with_names else "'Person ' || row_number() OVER ()"
+    return _df(
+        f"SELECT {person} AS person, organisation_canonical AS organisation, network FROM participants_v WHERE {w}",
+        p,
+    )
+
+
+# ---------------------------------------------------------------- EU projects
+
+
+@st.cache_data(show_spinner=False)
+def eu_projects(f: Filters) -> pd.DataFrame:
+    """One row per project and region."""
+    w, p = where("eu_projects_v", f)
+    return _df(
+        f"SELECT acronym, title, programme, action_type, region, total_budget_dkk, eu_contribution_dkk, region_share_dkk, "
+        f"currency, start_year, end_year, lead_partner, lead_country, partners FROM eu_projects_v WHERE {w} "
+        f"ORDER BY region_share_dkk DESC NULLS LAST, acronym LIMIT {DETAIL_LIMIT}",
+        p,
+    )
+
+
+@st.cache_data(show_spinner=False)
+def eu_share_per_year(f: Filters) -> pd.DataFrame:
+    """The region's share of each project spread evenly over its years."""
+    w, p = where("eu_projects_v", f)
+    lo, hi = f.year_from or 1900, f.year_to or 2200
+    return _df(
+        f"""SELECT coalesce(acronym, title) AS project, y.year,
+                   region_share_dkk / (end_year - start_year + 1) AS share_dkk
+            FROM eu_projects_v, LATERAL (SELECT unnest(range(start_year, end_year + 1)) AS year) y
+            WHERE {w} AND region_share_dkk IS NOT NULL AND start_year IS NOT NULL AND end_year IS NOT NULL
+              AND y.year BETWEEN ? AND ?
+            ORDER BY y.year, project""",
+        p + [lo, hi],
+    )
+
+
+@st.cache_data(show_spinner=False)
+def eu_by_programme(f: Filters) -> pd.DataFrame:
+    """Totals by programme: projects, the region's share, known total budgets."""
+    w, p = where("eu_projects_v", f)
+    return _df(
+        f"SELECT coalesce(programme, 'ikke oplyst') AS programme, count(*) AS projects, sum(region_share_dkk) AS region_share_dkk, "
+        f"sum(total_budget_dkk) AS total_budget_dkk, count(*) FILTER (WHERE total_budget_dkk IS NULL) AS unknown_budgets "
+        f"FROM eu_projects_v WHERE {w} GROUP BY 1 ORDER BY region_share_dkk DESC NULLS LAST",
+        p,
+    )
+
+
+# ---------------------------------------------------------------- funding pools
+
+
+@st.cache_data(show_spinner=False)
+def pool_years(f: Filters) -> pd.DataFrame:
+    """Per pool and year: model, added, capacity, granted, paid, applied, remaining, band."""
+    w, p = where("pools_v", f, "pv")
+    return _df(
+        f"""SELECT pv.pool, pv.region, pv.year, pv.model, pv.added_dkk, pv.capacity_dkk,
+                   coalesce(sum(a.amount_dkk) FILTER (WHERE a.status = 'granted'), 0) AS granted_dkk,
+                   coalesce(sum(a.amount_dkk) FILTER (WHERE a.status = 'paid'), 0) AS paid_dkk,
+                   coalesce(sum(a.amount_dkk) FILTER (WHERE a.status = 'applied'), 0) AS applied_dkk,
+                   pv.capacity_dkk - coalesce(sum(a.amount_dkk) FILTER (WHERE a.status IN ('granted', 'paid')), 0) AS remaining_dkk,
+                   any_value(po.band_min_dkk) AS band_min_dkk, any_value(po.band_max_dkk) AS band_max_dkk
+            FROM pools_v pv
+            JOIN pools po ON po.pool = pv.pool AND po.year = pv.year
+            LEFT JOIN allocations a ON a.pool = pv.pool AND a.year = pv.year
+            WHERE {w} GROUP BY pv.pool, pv.region, pv.year, pv.model, pv.added_dkk, pv.capacity_dkk
+            ORDER BY pv.pool, pv.year""",
+        p,
+    )
+
+
+@st.cache_data(show_spinner=False)
+def allocations(f: Filters) -> pd.DataFrame:
+    """One row per allocation, with the pool's band."""
+    w, p = where("allocations_v", f, "a")
+    return _df(
+        f"SELECT a.pool, a.region, a.year, a.project, a.recipient, a.amount_dkk, a.status, a.decided_on, "
+        f"po.band_min_dkk, po.band_max_dkk FROM allocations_v a LEFT JOIN pools po ON po.pool = a.pool AND po.year = a.year "
+        f"WHERE {w} ORDER BY a.year DESC, a.pool, a.amount_dkk DESC NULLS LAST LIMIT {DETAIL_LIMIT}",
+        p,
+    )
+
+
+@st.cache_data(show_spinner=False)
+def recipients(f: Filters, top: int = 15) -> pd.DataFrame:
+    """Recipients ranked by money granted or paid."""
+    w, p = where("allocations_v", f)
+    return _df(
+        f"SELECT recipient, sum(amount_dkk) AS amount_dkk, count(*) AS allocations FROM allocations_v "
+        f"WHERE {w} AND status IN ('granted', 'paid') GROUP BY 1 ORDER BY 2 DESC NULLS LAST LIMIT ?",
+        p + [top],
+    )

@@ -1,0 +1,67 @@
+"""Small page parts used on every page: downloads, the source list, chart selections, empty states."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import export, queries
+from dashboard.i18n import t
+from dashboard.queries import Filters
+
+
+def guard_empty(f: Filters, df: pd.DataFrame | None = None) -> None:
+    """Stop the page with a helpful message when there is no data, or nothing matches the filters."""
+    if queries.is_empty():
+        st.info(t("Databasen er tom. Indlæs regneark på siden Data, eller kør `make demo` for demodata."))
+        st.stop()
+    if df is not None and df.empty:
+        st.info(t("Intet matcher filtrene. Ret filtrene i sidepanelet, eller nulstil dem."))
+        st.stop()
+
+
+def downloads(df: pd.DataFrame, name: str, key: str) -> None:
+    """CSV and Excel buttons for a table (with the Danish headers it is shown with)."""
+    c1, c2, _ = st.columns([1, 1, 3])
+    c1.download_button(
+        t("Hent CSV"), export.to_csv(df), file_name=f"{name}.csv", mime="text/csv", key=f"{key}_csv"
+    )
+    c2.download_button(
+        t("Hent Excel"),
+        export.to_xlsx(df, name),
+        file_name=f"{name}.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        key=f"{key}_xlsx",
+    )
+
+
+def source(view: str, f: Filters, key: str) -> None:
+    """'Kilde': the upload batches behind a figure."""
+    with st.popover(t("Kilde"), help=t("Hvilke indlæsninger tallet bygger på")):
+        src = queries.sources(view, f)
+        if src.empty:
+            st.write(t("Ingen rækker."))
+        else:
+            st.dataframe(src, hide_index=True, key=f"src_{key}")
+
+
+def chart(fig: Any, key: str) -> list[Any]:
+    """Draw a chart whose points can be clicked; return the customdata of the selected points."""
+    event = st.plotly_chart(
+        fig, key=key, on_select="rerun", selection_mode=("points",), config={"displaylogo": False}
+    )
+    points = (
+        (event or {}).get("selection", {}).get("points", [])
+        if isinstance(event, dict)
+        else event.selection.points
+    )
+    picked = []
+    for p in points:
+        cd = p.get("customdata")
+        if isinstance(cd, list):
+            cd = cd[0] if cd else None
+        if cd is not None:
+            picked.append(cd)
+    return picked

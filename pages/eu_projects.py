@@ -1,0 +1,70 @@
+"""EU projects: what the region takes part in, and what it brings home."""
+
+import streamlit as st
+
+from dashboard import charts, queries, widgets
+from dashboard import format as fmt
+from dashboard.filters import current
+from dashboard.i18n import lang, t
+
+L = lang()
+f = current()
+st.title(t("EU-projekter"))
+projects = queries.eu_projects(f)
+widgets.guard_empty(f, projects)
+
+c = st.columns(3)
+c[0].metric(t("Projekter"), len(projects))
+c[1].metric(t("Regionens andel i alt"), fmt.amount(projects["region_share_dkk"].sum(min_count=1), L))
+unknown = int(projects["total_budget_dkk"].isna().sum())
+c[2].metric(t("Samlet budget (kendte)"), fmt.amount(projects["total_budget_dkk"].sum(min_count=1), L),
+            help=t("Projekter uden oplyst budget tæller ikke med") + f": {unknown}")  # fmt: skip
+
+picked = widgets.chart(charts.eu_budget_vs_share(projects, L), "budget")
+widgets.source("eu_projects_v", f, "budget")
+c1, c2 = st.columns(2)
+with c1:
+    st.plotly_chart(charts.eu_gantt(projects, L), key="gantt", config={"displaylogo": False})
+with c2:
+    st.plotly_chart(
+        charts.eu_by_programme(queries.eu_by_programme(f), L),
+        key="eu_programme",
+        config={"displaylogo": False},
+    )
+per_year = queries.eu_share_per_year(f)
+if not per_year.empty:
+    st.plotly_chart(charts.eu_share_per_year(per_year, L), key="per_year", config={"displaylogo": False})
+
+st.subheader(t("Projekter"))
+name = projects["acronym"].fillna(projects["title"])
+shown = projects[name.isin(picked)] if picked else projects
+if picked:
+    st.caption(t("Viser kun") + ": " + ", ".join(picked) + " · " + t("klik i grafen igen for at vælge andre"))
+table = shown.assign(
+    total=[fmt.amount(v, L) for v in shown["total_budget_dkk"]],
+    share=[fmt.amount(v, L) for v in shown["region_share_dkk"]],
+    period=[
+        f"{int(a)}-{int(b)}" if a == a and b == b else fmt.unknown(L)
+        for a, b in zip(shown["start_year"], shown["end_year"], strict=True)
+    ],
+    lead=shown["lead_partner"].fillna(fmt.unknown(L)),
+    partners=[fmt.number(p, L) for p in shown["partners"]],
+)[
+    [
+        "acronym",
+        "title",
+        "programme",
+        "action_type",
+        "region",
+        "total",
+        "share",
+        "period",
+        "lead",
+        "lead_country",
+        "partners",
+    ]
+]
+table.columns = [t("Akronym"), t("Titel"), t("Program"), t("Type"), t("Region"), t("Samlet budget"), t("Regionens andel"),
+                 t("Periode"), t("Lead partner"), t("Land"), t("Antal partnere")]  # fmt: skip
+st.dataframe(table, hide_index=True, key="eu_table")
+widgets.downloads(table, "eu_projekter", "eu")

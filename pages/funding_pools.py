@@ -1,0 +1,59 @@
+"""Funding pools: capacity per year (staircase included), granted, paid, remaining, grant sizes, recipients."""
+
+import streamlit as st
+
+from dashboard import charts, queries, widgets
+from dashboard import format as fmt
+from dashboard.filters import current
+from dashboard.i18n import lang, t
+
+L = lang()
+f = current()
+st.title(t("Puljer"))
+years = queries.pool_years(f)
+widgets.guard_empty(f, years)
+
+c = st.columns(4)
+c[0].metric(t("Kapacitet"), fmt.amount(years["capacity_dkk"].sum(min_count=1), L))
+c[1].metric(t("Bevilget"), fmt.amount(years["granted_dkk"].sum(), L))
+c[2].metric(t("Udbetalt"), fmt.amount(years["paid_dkk"].sum(), L))
+c[3].metric(t("Resterende"), fmt.amount(years["remaining_dkk"].sum(min_count=1), L))
+
+st.plotly_chart(charts.pool_capacity(years, L), key="capacity", config={"displaylogo": False})
+widgets.source("pools_v", f, "capacity")
+picked = widgets.chart(charts.pool_use(years, L), "use")
+
+allocations = queries.allocations(f)
+if not allocations.empty:
+    c1, c2 = st.columns(2)
+    with c1:
+        st.plotly_chart(charts.grant_sizes(allocations, L), key="sizes", config={"displaylogo": False})
+    with c2:
+        ranked = queries.recipients(f)
+        if not ranked.empty:
+            st.plotly_chart(
+                charts.recipients_ranked(ranked, L), key="recipients", config={"displaylogo": False}
+            )
+
+st.subheader(t("Bevillinger"))
+keys = allocations["pool"] + "|" + allocations["year"].astype(str)
+shown = allocations[keys.isin(picked)] if picked else allocations
+if picked:
+    st.caption(t("Viser kun") + ": " + ", ".join(p.replace("|", " ") for p in picked))
+table = shown.assign(
+    amount=[fmt.amount(v, L) for v in shown["amount_dkk"]],
+    status=[charts.label(s, L) for s in shown["status"]],
+    decided_on=[fmt.date_short(d, L) for d in shown["decided_on"]],
+)[["pool", "year", "project", "recipient", "amount", "status", "decided_on"]]
+table.columns = [
+    t("Pulje"),
+    t("År"),
+    t("Projekt"),
+    t("Modtager"),
+    t("Beløb"),
+    t("Status"),
+    t("Beslutningsdato"),
+]
+st.dataframe(table, hide_index=True, key="alloc_table")
+widgets.downloads(table, "bevillinger", "allocations")
+widgets.source("allocations_v", f, "allocations")

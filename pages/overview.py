@@ -1,0 +1,72 @@
+"""Overview: the handful of numbers a committee asks for first, with trend and source."""
+
+import streamlit as st
+
+from dashboard import charts, queries, widgets
+from dashboard import format as fmt
+from dashboard.filters import current
+from dashboard.i18n import lang, t
+
+L = lang()
+f = current()
+st.title(t("Overblik"))
+widgets.guard_empty(f)
+k = queries.kpis(f)
+when = queries.data_as_of()
+st.caption(f"{t('Data pr.')} {fmt.date_long(when, L)} · " + t("Tallene følger filtrene i sidepanelet."))
+
+row1 = st.columns(3)
+row1[0].metric(
+    t("Aktive netværk"), fmt.number(k.active_networks, L), help=t("Netværk med mindst ét møde i perioden")
+)
+row1[1].metric(
+    t("Deltagere"),
+    fmt.number(k.participants, L),
+    help=t("Forskellige personer; heraf eksterne") + f": {k.external}",
+)
+row1[2].metric(
+    t("Organisationer"), fmt.number(k.organisations, L), help=t("Samlede organisationer efter aliaslisten")
+)
+with row1[0]:
+    widgets.source("meetings_v", f, "kpi_net")
+with row1[1]:
+    widgets.source("participants_v", f, "kpi_people")
+
+row2 = st.columns(3)
+meetings_label = f"{t('Møder')} {k.last_year}" if k.last_year else t("Møder")
+row2[0].metric(
+    meetings_label, fmt.number(k.meetings_last, L), delta=fmt.delta(k.meetings_last, k.meetings_before, L)
+)
+row2[1].metric(
+    t("EU-midler hjemtaget"),
+    fmt.amount(k.eu_region_share, L),
+    help=t("Summen af regionens andel i EU-projekterne"),
+)
+share = f"{fmt.number(100 * k.granted / k.capacity, L)} %" if k.granted and k.capacity else None
+row2[2].metric(
+    t("Puljemidler bevilget"),
+    fmt.amount(k.granted or 0, L),
+    help=t("Bevilget og udbetalt, mod puljernes kapacitet"),
+)
+row2[2].caption(t("af kapacitet") + f" {fmt.amount(k.capacity, L)}" + (f" ({share})" if share else ""))
+with row2[0]:
+    widgets.source("meetings_v", f, "kpi_meetings")
+with row2[1]:
+    st.caption(f"{fmt.number(k.eu_projects, L)} " + t("projekter"))
+    widgets.source("eu_projects_v", f, "kpi_eu")
+with row2[2]:
+    widgets.source("allocations_v", f, "kpi_pools")
+
+st.divider()
+activity = queries.activity_per_month(f)
+if activity.empty:
+    st.info(t("Ingen møder eller arrangementer i perioden."))
+else:
+    st.plotly_chart(charts.activity_timeline(activity, L), key="activity", config={"displaylogo": False})
+    latest = queries.meetings(f).head(8)
+    table = latest.assign(
+        Dato=[fmt.date_long(d, L) for d in latest["meeting_date"]],
+        Type=[charts.label(x, L) for x in latest["kind"]],
+    )[["Dato", "network", "Type", "theme"]].rename(columns={"network": t("Netværk"), "theme": t("Tema")})
+    st.subheader(t("Seneste aktivitet"))
+    st.dataframe(table, hide_index=True, key="latest")
