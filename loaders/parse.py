@@ -161,7 +161,7 @@ def parse_amount(value: object, *, allow_negative: bool = True) -> Decimal | Non
         if isinstance(value, float) and math.isinf(value):
             raise ParseError("amount.invalid", value)
         d = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
-        return _sign_check(d.quantize(_CENT), value, allow_negative)
+        return _sign_check(_cents(d, value), value, allow_negative)
     if is_unknown(value):
         return None
     if not isinstance(value, str):
@@ -180,7 +180,14 @@ def parse_amount(value: object, *, allow_negative: bool = True) -> Decimal | Non
         d = _split_number(text, amount=True) * mult
     except (ValueError, InvalidOperation):
         raise ParseError("amount.invalid", value) from None
-    return _sign_check(d.quantize(_CENT), value, allow_negative)
+    return _sign_check(_cents(d, value), value, allow_negative)
+
+
+def _cents(d: Decimal, value: object) -> Decimal:
+    try:
+        return d.quantize(_CENT)
+    except InvalidOperation:  # more digits than the decimal context holds (> 10^26)
+        raise ParseError("amount.invalid", value) from None
 
 
 def _sign_check(d: Decimal, value: object, allow_negative: bool) -> Decimal:
