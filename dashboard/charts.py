@@ -130,19 +130,22 @@ def cadence(df: pd.DataFrame, lang: str = "da") -> go.Figure:
     target = d["target_months"].astype(float) * 30.4
     overdue = (d["days_since"] > target) & d["ended"].isna()
     fig = go.Figure()
-    fig.add_bar(
-        y=d["network"],
-        x=d["days_since"],
-        orientation="h",
-        marker_color=[OKABE_ITO[1] if o else OKABE_ITO[0] for o in overdue],
-        text=[_T("forsinket", "overdue", lang) if o else "" for o in overdue],
-        textposition="outside",
-        customdata=d["network"],
-        hovertemplate="%{y}: %{x} "
-        + _T("dage siden sidste møde", "days since the last meeting", lang)
-        + "<extra></extra>",
-        name=_T("Dage siden sidste møde", "Days since last meeting", lang),
-    )
+    for late, colour, name in (
+        (False, OKABE_ITO[0], _T("Inden for målet", "Within target", lang)),
+        (True, OKABE_ITO[1], _T("Forsinket", "Overdue", lang)),
+    ):
+        part = d[overdue == late]
+        fig.add_bar(
+            y=part["network"],
+            x=part["days_since"],
+            orientation="h",
+            marker_color=colour,
+            customdata=part["network"],
+            hovertemplate="%{y}: %{x} "
+            + _T("dage siden sidste møde", "days since the last meeting", lang)
+            + "<extra></extra>",
+            name=name,
+        )
     fig.add_scatter(
         y=d["network"],
         x=target,
@@ -151,6 +154,8 @@ def cadence(df: pd.DataFrame, lang: str = "da") -> go.Figure:
         name=_T("Mål for interval", "Target interval", lang),
         hovertemplate=_T("Mål: hver %{x:.0f}. dag", "Target: every %{x:.0f} days", lang) + "<extra></extra>",
     )
+    fig.update_yaxes(categoryorder="array", categoryarray=list(d["network"]))
+    fig.update_layout(barmode="overlay")
     return _layout(fig, _T("Mødekadence: dage siden sidste møde", "Cadence: days since the last meeting", lang),
                    _T("Dage", "Days", lang), None, height=max(240, 90 + 44 * len(d)))  # fmt: skip
 
@@ -181,8 +186,10 @@ def attendance(df: pd.DataFrame, lang: str = "da") -> go.Figure:
             x=[f"{fmt.date_short(x, lang)}" for x in d["meeting_date"]],
             y=d["attendees"],
             marker_color=OKABE_ITO[2],
-            text=d["network"],
-            hovertemplate="%{text}<br>%{x}: %{y} " + _T("deltagere", "attendees", lang) + "<extra></extra>",
+            customdata=d["network"],
+            hovertemplate="%{customdata}<br>%{x}: %{y} "
+            + _T("deltagere", "attendees", lang)
+            + "<extra></extra>",
         )
     )
     return _layout(fig, _T("Fremmøde pr. møde (hvor det kendes)", "Attendance per meeting (where known)", lang),

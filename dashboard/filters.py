@@ -72,7 +72,13 @@ def sidebar() -> Filters:
         options = queries.filter_options(f)
         for key, label in MULTI:
             chosen = st.session_state.get(key) or []
-            st.multiselect(t(label), sorted(set(options[key]) | set(chosen)), key=key, bind="query-params")
+            st.multiselect(
+                t(label),
+                sorted(set(options[key]) | set(chosen)),
+                key=key,
+                bind="query-params",
+                placeholder=t("Alle"),
+            )
         bounds = queries.year_bounds()
         if bounds:
             years = list(range(bounds[0], bounds[1] + 1))
@@ -83,7 +89,11 @@ def sidebar() -> Filters:
             for key, label in MORE:
                 chosen = st.session_state.get(key) or []
                 st.multiselect(
-                    t(label), sorted(set(options[key]) | set(chosen)), key=key, bind="query-params"
+                    t(label),
+                    sorted(set(options[key]) | set(chosen)),
+                    key=key,
+                    bind="query-params",
+                    placeholder=t("Alle"),
                 )
         st.button(t("Nulstil filtre"), on_click=_reset, key="reset_filters")
         when = queries.data_as_of()

@@ -15,6 +15,7 @@ EN: dict[str, str] = {
     "Puljer": "Funding pools",
     "Data": "Data",
     "Filtre": "Filters",
+    "Alle": "All",
     "Region": "Region",
     "Netværk": "Network",
     "Fra år": "From year",

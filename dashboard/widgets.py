@@ -8,7 +8,8 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import export, queries
-from dashboard.i18n import t
+from dashboard import format as fmt
+from dashboard.i18n import lang, t
 from dashboard.queries import Filters
 
 
@@ -20,6 +21,21 @@ def guard_empty(f: Filters, df: pd.DataFrame | None = None) -> None:
     if df is not None and df.empty:
         st.info(t("Intet matcher filtrene. Ret filtrene i sidepanelet, eller nulstil dem."))
         st.stop()
+
+
+def table(df: pd.DataFrame, key: str) -> None:
+    """A detail table as a reader wants it: Danish number format, 'ikke oplyst' instead of an empty cell."""
+    L = lang()
+    shown = df.copy()
+    for col in shown.columns:
+        if pd.api.types.is_bool_dtype(shown[col]):
+            continue
+        if pd.api.types.is_numeric_dtype(shown[col]):
+            digits = 0 if pd.api.types.is_integer_dtype(shown[col]) else 2
+            shown[col] = [fmt.number(v, L, digits) for v in shown[col]]
+        else:
+            shown[col] = [fmt.unknown(L) if fmt.missing(v) else v for v in shown[col]]
+    st.dataframe(shown, hide_index=True, key=key)
 
 
 def downloads(df: pd.DataFrame, name: str, key: str) -> None:

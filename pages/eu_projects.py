@@ -66,5 +66,5 @@ table = shown.assign(
 ]
 table.columns = [t("Akronym"), t("Titel"), t("Program"), t("Type"), t("Region"), t("Samlet budget"), t("Regionens andel"),
                  t("Periode"), t("Lead partner"), t("Land"), t("Antal partnere")]  # fmt: skip
-st.dataframe(table, hide_index=True, key="eu_table")
+widgets.table(table, "eu_table")
 widgets.downloads(table, "eu_projekter", "eu")

@@ -41,6 +41,7 @@ shown = allocations[keys.isin(picked)] if picked else allocations
 if picked:
     st.caption(t("Viser kun") + ": " + ", ".join(p.replace("|", " ") for p in picked))
 table = shown.assign(
+    year=[fmt.period(y, y, L) for y in shown["year"]],
     amount=[fmt.amount(v, L) for v in shown["amount_dkk"]],
     status=[charts.label(s, L) for s in shown["status"]],
     decided_on=[fmt.date_short(d, L) for d in shown["decided_on"]],
@@ -54,6 +55,6 @@ table.columns = [
     t("Status"),
     t("Beslutningsdato"),
 ]
-st.dataframe(table, hide_index=True, key="alloc_table")
+widgets.table(table, "alloc_table")
 widgets.downloads(table, "bevillinger", "allocations")
 widgets.source("allocations_v", f, "allocations")

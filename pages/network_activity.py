@@ -56,5 +56,5 @@ table = shown.assign(
     format=[charts.label(x, L) for x in shown["format"]],
 )[["meeting_date", "network", "kind", "format", "host", "theme", "attendees"]]
 table.columns = [t("Dato"), t("Netværk"), t("Type"), t("Format"), t("Sted"), t("Tema"), t("Deltagere")]
-st.dataframe(table, hide_index=True, key="meetings_table")
+widgets.table(table, "meetings_table")
 widgets.downloads(table, "moeder", "meetings")

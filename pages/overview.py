@@ -69,4 +69,4 @@ else:
         Type=[charts.label(x, L) for x in latest["kind"]],
     )[["Dato", "network", "Type", "theme"]].rename(columns={"network": t("Netværk"), "theme": t("Tema")})
     st.subheader(t("Seneste aktivitet"))
-    st.dataframe(table, hide_index=True, key="latest")
+    widgets.table(table, "latest")

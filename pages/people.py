@@ -54,5 +54,5 @@ table.columns = [
     t("Netværk"),
     t("Intern/ekstern"),
 ]
-st.dataframe(table, hide_index=True, key="people_table")
+widgets.table(table, "people_table")
 widgets.downloads(table, "deltagere", "people")
