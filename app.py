@@ -13,7 +13,6 @@ pages = [
         title=t("Overblik"),
         icon=":material/dashboard:",
         default=True,
-        url_path="overblik",
     ),
     st.Page(
         "pages/network_activity.py",

@@ -8,6 +8,7 @@ written as "ikke oplyst", never drawn as 0.
 from __future__ import annotations
 
 import datetime as dt
+import math
 
 import networkx as nx
 import pandas as pd
@@ -227,7 +228,17 @@ def network_graph(edges: pd.DataFrame, lang: str = "da", max_people: int = 500) 
         else:
             g.add_edge(("person", person), org_node)
             g.add_edge(org_node, net_node)
-    pos = nx.spring_layout(g, seed=7, k=1.2 / max(1, len(g) ** 0.5)) if len(g) else {}
+    # Networks sit fixed on a circle so that their labels never collide; the rest settles around them.
+    nets = sorted(n for n in g.nodes if n[0] == "net")
+    ring = {
+        n: (math.cos(2 * math.pi * i / len(nets)), math.sin(2 * math.pi * i / len(nets)))
+        for i, n in enumerate(nets)
+    }
+    k = 1.2 / max(1, len(g) ** 0.5)
+    if len(nets) > 1:
+        pos = nx.spring_layout(g, pos=ring, fixed=nets, seed=7, k=k)
+    else:
+        pos = nx.spring_layout(g, seed=7, k=k) if len(g) else {}
     fig = go.Figure()
     ex, ey = [], []
     for a, b in g.edges():
@@ -248,14 +259,17 @@ def network_graph(edges: pd.DataFrame, lang: str = "da", max_people: int = 500) 
         fig.add_scatter(
             x=[pos[n][0] for n in nodes],
             y=[pos[n][1] for n in nodes],
-            mode="markers+text" if kind == "net" else "markers",
+            mode="markers",
             text=[n[1] for n in nodes],
-            textposition="top center",
             marker={"size": [size + (2 * g.degree(n) ** 0.5 if kind == "org" else 0) for n in nodes], "color": color,
                     "symbol": symbol, "line": {"width": 1, "color": "white"}},
             name=name,
             hovertemplate="%{text}<extra>" + name + "</extra>",
         )  # fmt: skip
+    for n in nets:  # labels on a white ground, above the upper networks and below the lower ones
+        up = pos[n][1] >= 0
+        fig.add_annotation(x=pos[n][0], y=pos[n][1], text=f"<b>{n[1]}</b>", showarrow=False, yshift=20 if up else -20,
+                           bgcolor="rgba(255,255,255,0.9)", font={"size": 13})  # fmt: skip
     fig.update_xaxes(visible=False)
     fig.update_yaxes(visible=False)
     title = _T(
@@ -421,8 +435,8 @@ def grant_sizes(df: pd.DataFrame, lang: str = "da") -> go.Figure:
             hovertemplate="%{text}<extra>%{fullData.name}</extra>",
         )  # fmt: skip
     fig.update_yaxes(tickvals=list(range(len(pools))), ticktext=pools)
-    return _layout(fig, _T("Bevillingernes størrelse mod puljens sædvanlige interval (skraveret)",
-                           "Grant sizes against the pool's usual band (shaded)", lang),
+    return _layout(fig, _T("Bevillingernes størrelse mod puljens interval (skraveret)",
+                           "Grant sizes against the pool's band (shaded)", lang),
                    _T("mio. kr.", "DKK million", lang), None, height=max(240, 100 + 60 * len(pools)))  # fmt: skip
 
 

@@ -5,12 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 import pandas as pd
+import plotly.graph_objects as go
 import streamlit as st
 
 from dashboard import export, queries
 from dashboard import format as fmt
 from dashboard.i18n import lang, t
 from dashboard.queries import Filters
+
+CONFIG = {"displaylogo": False}
 
 
 def guard_empty(f: Filters, df: pd.DataFrame | None = None) -> None:
@@ -63,10 +66,26 @@ def source(view: str, f: Filters, key: str) -> None:
             st.dataframe(src, hide_index=True, key=f"src_{key}")
 
 
+def _titled(fig: Any) -> Any:
+    """Draw the chart's title as a real heading above it (screen readers find it, and plotly cannot
+    keep a long title and a wrapping legend apart on a narrow screen); the figure keeps the rest."""
+    title = fig.layout.title.text
+    if title:
+        st.markdown(f"#### {title}")
+        fig = go.Figure(fig)
+        fig.update_layout(title_text=None, margin_t=8)
+    return fig
+
+
+def plot(fig: Any, key: str) -> None:
+    """A chart to look at (hover, zoom), not to click."""
+    st.plotly_chart(_titled(fig), key=key, config=CONFIG)
+
+
 def chart(fig: Any, key: str) -> list[Any]:
     """Draw a chart whose points can be clicked; return the customdata of the selected points."""
     event = st.plotly_chart(
-        fig, key=key, on_select="rerun", selection_mode=("points",), config={"displaylogo": False}
+        _titled(fig), key=key, on_select="rerun", selection_mode=("points",), config=CONFIG
     )
     points = (
         (event or {}).get("selection", {}).get("points", [])

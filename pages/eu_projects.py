@@ -24,16 +24,12 @@ picked = widgets.chart(charts.eu_budget_vs_share(projects, L), "budget")
 widgets.source("eu_projects_v", f, "budget")
 c1, c2 = st.columns(2)
 with c1:
-    st.plotly_chart(charts.eu_gantt(projects, L), key="gantt", config={"displaylogo": False})
+    widgets.plot(charts.eu_gantt(projects, L), "gantt")
 with c2:
-    st.plotly_chart(
-        charts.eu_by_programme(queries.eu_by_programme(f), L),
-        key="eu_programme",
-        config={"displaylogo": False},
-    )
+    widgets.plot(charts.eu_by_programme(queries.eu_by_programme(f), L), "eu_programme")
 per_year = queries.eu_share_per_year(f)
 if not per_year.empty:
-    st.plotly_chart(charts.eu_share_per_year(per_year, L), key="per_year", config={"displaylogo": False})
+    widgets.plot(charts.eu_share_per_year(per_year, L), "per_year")
 
 st.subheader(t("Projekter"))
 name = projects["acronym"].fillna(projects["title"])

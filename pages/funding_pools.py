@@ -19,7 +19,7 @@ c[1].metric(t("Bevilget"), fmt.amount(years["granted_dkk"].sum(), L))
 c[2].metric(t("Udbetalt"), fmt.amount(years["paid_dkk"].sum(), L))
 c[3].metric(t("Resterende"), fmt.amount(years["remaining_dkk"].sum(min_count=1), L))
 
-st.plotly_chart(charts.pool_capacity(years, L), key="capacity", config={"displaylogo": False})
+widgets.plot(charts.pool_capacity(years, L), "capacity")
 widgets.source("pools_v", f, "capacity")
 picked = widgets.chart(charts.pool_use(years, L), "use")
 
@@ -27,13 +27,11 @@ allocations = queries.allocations(f)
 if not allocations.empty:
     c1, c2 = st.columns(2)
     with c1:
-        st.plotly_chart(charts.grant_sizes(allocations, L), key="sizes", config={"displaylogo": False})
+        widgets.plot(charts.grant_sizes(allocations, L), "sizes")
     with c2:
         ranked = queries.recipients(f)
         if not ranked.empty:
-            st.plotly_chart(
-                charts.recipients_ranked(ranked, L), key="recipients", config={"displaylogo": False}
-            )
+            widgets.plot(charts.recipients_ranked(ranked, L), "recipients")
 
 st.subheader(t("Bevillinger"))
 keys = allocations["pool"] + "|" + allocations["year"].astype(str)

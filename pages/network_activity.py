@@ -23,7 +23,7 @@ if not cad.empty:
     overdue = cad[(cad["days_since"] > cad["target_months"].astype(float) * 30.4) & cad["ended"].isna()]
     if not overdue.empty:
         st.warning(t("Over mødekadencen") + ": " + ", ".join(overdue["network"]))
-    st.plotly_chart(charts.cadence(cad, L), key="cadence", config={"displaylogo": False})
+    widgets.plot(charts.cadence(cad, L), "cadence")
 
 c1, c2 = st.columns(2)
 formats = (
@@ -32,16 +32,14 @@ formats = (
     .size()
     .reset_index(name="n")
 )
-c1.plotly_chart(
-    charts.counts(formats, "format", t("Mødeformer"), L), key="formats", config={"displaylogo": False}
-)
+with c1:
+    widgets.plot(charts.counts(formats, "format", t("Mødeformer"), L), "formats")
 kinds = meetings.groupby("kind").size().reset_index(name="n")
-c2.plotly_chart(
-    charts.counts(kinds, "kind", t("Typer af arrangementer"), L), key="kinds", config={"displaylogo": False}
-)
+with c2:
+    widgets.plot(charts.counts(kinds, "kind", t("Typer af arrangementer"), L), "kinds")
 
 if meetings["attendees"].notna().any():
-    st.plotly_chart(charts.attendance(meetings, L), key="attendance", config={"displaylogo": False})
+    widgets.plot(charts.attendance(meetings, L), "attendance")
 st.caption(
     t("Nye og tilbagevendende deltagere pr. år kræver deltagerlister pr. møde, som ikke er indlæst endnu.")
 )

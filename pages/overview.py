@@ -62,7 +62,7 @@ activity = queries.activity_per_month(f)
 if activity.empty:
     st.info(t("Ingen møder eller arrangementer i perioden."))
 else:
-    st.plotly_chart(charts.activity_timeline(activity, L), key="activity", config={"displaylogo": False})
+    widgets.plot(charts.activity_timeline(activity, L), "activity")
     latest = queries.meetings(f).head(8)
     table = latest.assign(
         Dato=[fmt.date_long(d, L) for d in latest["meeting_date"]],

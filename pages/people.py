@@ -23,13 +23,10 @@ by_org = queries.members_by_organisation(f)
 picked = widgets.chart(charts.members_by_organisation(by_org, L), "by_org")
 widgets.source("participants_v", f, "by_org")
 sectors = queries.members_by_sector(f)
-st.plotly_chart(charts.counts(sectors, "sector", t("Medlemmer pr. sektor"), L, value="members"), key="sectors",
-                config={"displaylogo": False})  # fmt: skip
+widgets.plot(charts.counts(sectors, "sector", t("Medlemmer pr. sektor"), L, value="members"), "sectors")
 
 with st.expander(t("Netværksgraf: personer, organisationer og netværk"), expanded=len(people) <= 150):
-    st.plotly_chart(
-        charts.network_graph(queries.graph_edges(f), L), key="graph", config={"displaylogo": False}
-    )
+    widgets.plot(charts.network_graph(queries.graph_edges(f), L), "graph")
 
 st.subheader(t("Deltagere"))
 search = st.text_input(t("Søg i navn, titel eller organisation"), key="people_search")
