@@ -237,6 +237,8 @@ def parse_int(value: object) -> int | None:
     if not m:
         raise ParseError("integer.invalid", value)
     digits = m.group(2).replace(" ", "").replace("\xa0", "")
+    if len(digits) > 400:  # int() refuses more than 4300 digits with ValueError; no count is this long
+        raise ParseError("integer.invalid", value)
     if re.fullmatch(r"\d+", digits):
         return int(digits)
     if _grouped(digits, "."):
