@@ -472,7 +472,9 @@ def parse_format(format_text: object, host_text: object = None) -> str | None:
     host = _norm_ws(host_text)
     if _ONLINE.search(host):
         rest = _ONLINE.sub("", host)
-        rest = re.sub(r"(?i)\b(og|and|\+|/|,)\b", " ", rest).strip(" +/,")
+        # Words that only say how the online meeting ran ("Microsoft Teams", "online via Zoom").
+        rest = re.sub(r"(?i)\b(og|and|microsoft|via|møde|meeting|digitalt?|link)\b", " ", rest)
+        rest = rest.strip(" +/,-:")
         # "Skype og hos CIMT" names a room as well: hybrid. "Skype" alone: online.
         return "hybrid" if re.search(r"\w{2,}", rest) else "online"
     return "physical"

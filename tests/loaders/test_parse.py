@@ -519,6 +519,10 @@ def test_code_invalid(func, value):
         (None, "Teams", "online"),
         (None, "Zoom", "online"),
         (None, "Skype og hos CIMT", "hybrid"),
+        (None, "Microsoft Teams", "online"),
+        (None, "Online via Teams", "online"),
+        (None, "Teams-møde", "online"),
+        (None, "Zoom + Herlev Hospital", "hybrid"),
         (None, "hos Akutberedskabet", "physical"),
         (None, None, None),
         ("Fysisk", "Skype", "physical"),  # the format column wins over the host
