@@ -56,14 +56,9 @@ def _reset() -> None:
 def sidebar() -> Filters:
     """Draw the filters; choices narrow to what exists under the other filters."""
     with st.sidebar:
+        # Bound widgets write their shown option to the URL: ?lang=English.
         st.segmented_control(
-            t("Sprog"),
-            ["da", "en"],
-            format_func={"da": "Dansk", "en": "English"}.get,
-            default="da",
-            key="lang",
-            bind="query-params",
-            required=True,
+            t("Sprog"), ["Dansk", "English"], default="Dansk", key="lang", bind="query-params", required=True
         )
         if queries.is_empty():
             return Filters()

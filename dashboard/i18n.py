@@ -1,6 +1,6 @@
 """Danish first, English available: t('dansk tekst') returns English when the UI language is English.
 
-The language lives in the URL (`?lang=en`); absent means Danish.
+The language lives in the URL as the switch shows it (`?lang=English`); absent means Danish.
 """
 
 from __future__ import annotations
@@ -42,8 +42,9 @@ EN: dict[str, str] = {
 
 
 def lang() -> str:
-    """'da' or 'en', from the URL."""
-    return "en" if st.query_params.get("lang") == "en" else "da"
+    """'da' or 'en': the language switch once drawn, before that the URL."""
+    chosen = st.session_state.get("lang") or st.query_params.get("lang")
+    return "en" if chosen == "English" else "da"
 
 
 def t(text: str) -> str:

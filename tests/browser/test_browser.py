@@ -215,3 +215,17 @@ def test_click_on_chart_narrows_the_table(server: str, browser, demo_db: Path, t
         assert 0 < after < before
     finally:
         page.close()
+
+
+def test_filters_live_in_the_url_and_survive_switching_pages(server: str, browser) -> None:
+    """A copied link reopens the view; moving to another page keeps the filter in the address."""
+    page = _open(browser, f"{server}/personer?network=AI-Innovationsnetv%C3%A6rket")
+    try:
+        assert _last_table_rows(page) == 49
+        page.get_by_role("link", name="Overblik").click()
+        page.wait_for_url("**/?*network=*", timeout=30_000)
+        _settle(page)
+        assert "network=AI-Innovationsnetv" in page.url
+        assert page.locator('[data-testid="stMetric"]', has_text="Deltagere").inner_text().split()[-1] == "49"
+    finally:
+        page.close()

@@ -1,0 +1,169 @@
+"""The real app, page by page, under streamlit.testing.v1.AppTest on the demo database.
+
+Expected figures come either from the source documents (the committee minutes give Region
+Syddanmark's EU shares, 103,25 mio. kr. in all) or from the public views queried directly, so a
+page that sums, filters or formats wrongly fails.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import duckdb
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from dashboard import format as fmt
+
+ROOT = Path(__file__).resolve().parents[2]
+PAGES = [
+    "pages/overview.py",
+    "pages/network_activity.py",
+    "pages/people.py",
+    "pages/eu_projects.py",
+    "pages/funding_pools.py",
+    "pages/data.py",
+]
+TITLES = {
+    "pages/overview.py": "Overblik",
+    "pages/network_activity.py": "Netværksaktivitet",
+    "pages/people.py": "Personer og organisationer",
+    "pages/eu_projects.py": "EU-projekter",
+    "pages/funding_pools.py": "Puljer",
+    "pages/data.py": "Data",
+}
+
+
+@pytest.fixture(scope="module")
+def views(demo_db: Path, tmp_path_factory: pytest.TempPathFactory):
+    """A read-only connection to a copy of the demo database, to compute what the pages must show."""
+    copy = tmp_path_factory.mktemp("views") / "demo.duckdb"
+    shutil.copy(demo_db, copy)
+    con = duckdb.connect(str(copy), read_only=True)
+    yield con
+    con.close()
+
+
+@pytest.fixture
+def demo(demo_db: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("OVERBLIK_DB", str(demo_db))
+    return demo_db
+
+
+def _app(page: str | None = None, **params: str | list[str]) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
+    for k, v in params.items():
+        at.query_params[k] = v
+    at.run()
+    if page:
+        at.switch_page(page).run()
+    assert [e.value for e in at.exception] == []
+    return at
+
+
+def _metrics(at: AppTest) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def _one(con, sql: str, params: list | None = None):
+    return con.execute(sql, params or []).fetchone()[0]
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_renders_its_title_without_exception(demo: Path, page: str) -> None:
+    at = _app(page)
+    assert at.title[0].value == TITLES[page]
+    assert not at.error
+
+
+def test_overview_kpis_match_the_public_views(demo: Path, views) -> None:
+    m = _metrics(_app())
+    assert m["Aktive netværk"] == str(_one(views, "SELECT count(DISTINCT network) FROM meetings_v"))
+    assert m["Deltagere"] == fmt.number(
+        _one(views, "SELECT count(DISTINCT lower(person)) FROM participants_v"), "da", 0
+    )
+    assert m["Organisationer"] == fmt.number(
+        _one(views, "SELECT count(DISTINCT organisation_canonical) FROM participants_v"), "da", 0
+    )
+    assert m["EU-midler hjemtaget"] == fmt.amount(
+        _one(views, "SELECT sum(region_share_dkk) FROM eu_projects_v"), "da"
+    )
+    granted = _one(views, "SELECT sum(amount_dkk) FROM allocations_v WHERE status IN ('granted', 'paid')")
+    assert m["Puljemidler bevilget"] == fmt.amount(granted, "da")
+    # The last year with meetings is 2025 (the committee meeting and the conference).
+    assert m["Møder 2025"] == str(
+        _one(views, "SELECT count(*) FROM meetings_v WHERE year(meeting_date) = 2025")
+    )
+
+
+def test_region_syddanmark_brought_home_103_25_mio(demo: Path) -> None:
+    """The committee minutes: 7,6 + 41 + 18 + 35 + 1,65 mio. kr. as the region's shares."""
+    m = _metrics(_app(region="Region Syddanmark"))
+    assert m["EU-midler hjemtaget"] == "103,25\xa0mio.\xa0kr."
+    eu = _metrics(_app("pages/eu_projects.py", region="Region Syddanmark"))
+    assert eu["Regionens andel i alt"] == "103,25\xa0mio.\xa0kr."
+    assert eu["Projekter"] == "5"
+
+
+def test_narrowing_the_year_range_changes_the_meetings_count(demo: Path, views) -> None:
+    at = _app(**{"from": "2019", "to": "2019"})
+    m = _metrics(at)
+    in_2019 = _one(views, "SELECT count(*) FROM meetings_v WHERE year(meeting_date) = 2019")
+    assert in_2019 > 2  # the 2019 network meetings, not the default view's 2025 count
+    assert m["Møder 2019"] == str(in_2019)
+    delta = next(x for x in at.metric if x.label == "Møder 2019").delta
+    in_2018 = _one(views, "SELECT count(*) FROM meetings_v WHERE year(meeting_date) = 2018")
+    assert str(in_2019 - in_2018) in (delta or "")
+
+
+def test_selecting_a_network_narrows_the_people_table(demo: Path, views) -> None:
+    at = _app("pages/people.py")
+    everyone = len(at.dataframe[-1].value)
+    assert everyone == _one(views, "SELECT count(*) FROM participants_v")
+    at.multiselect(key="network").set_value(["AI-Innovationsnetværket"]).run()
+    assert not at.exception
+    narrowed = at.dataframe[-1].value
+    # The network's member list of October 2020: 49 members, 36 internal and 13 external.
+    assert len(narrowed) == 49 < everyone
+    m = _metrics(at)
+    assert (m["Interne"], m["Eksterne"]) == ("36", "13")
+    # The filter holds when the reader moves to another page (the URL part is in the browser test).
+    at.switch_page("pages/overview.py").run()
+    assert _metrics(at)["Deltagere"] == "49"
+
+
+def test_a_copied_link_reopens_the_same_view(demo: Path) -> None:
+    at = _app("pages/people.py", network="AI-Innovationsnetværket")
+    assert at.multiselect(key="network").value == ["AI-Innovationsnetværket"]
+    assert len(at.dataframe[-1].value) == 49
+
+
+def test_staircase_pool_capacity(demo: Path) -> None:
+    """3 mio. kr. added each year from 2025: the yearly capacity is 3, 6, 9, 12 mio. kr. (30 in all)."""
+    at = _app("pages/funding_pools.py", pool="Pulje til digital innovation")
+    m = _metrics(at)
+    assert m["Kapacitet"] == "30\xa0mio.\xa0kr."
+    assert at.multiselect(key="pool").value == ["Pulje til digital innovation"]
+
+
+def test_filters_that_match_nothing_say_so(demo: Path) -> None:
+    at = _app("pages/eu_projects.py", region="Region Hovedstaden")
+    assert any("Intet matcher" in i.value for i in at.info)
+    assert not at.metric
+
+
+def test_english_interface(demo: Path) -> None:
+    at = _app(lang="English")
+    assert at.title[0].value == "Overview"
+    assert "Active networks" in _metrics(at)
+
+
+@pytest.mark.parametrize("page", PAGES[:-1])
+def test_empty_database_explains_how_to_load_data(
+    page: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("OVERBLIK_DB", str(tmp_path / "empty.duckdb"))
+    at = _app(page)
+    assert any("Databasen er tom" in i.value and "make demo" in i.value for i in at.info)
+    assert not at.metric
