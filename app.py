@@ -9,26 +9,26 @@ st.set_page_config(page_title="Overblik", page_icon=":material/insights:", layou
 
 pages = [
     st.Page(
-        "pages/overview.py",
+        "app_pages/overview.py",
         title=t("Overblik"),
         icon=":material/dashboard:",
         default=True,
     ),
     st.Page(
-        "pages/network_activity.py",
+        "app_pages/network_activity.py",
         title=t("Netværksaktivitet"),
         icon=":material/event:",
         url_path="netvaerk",
     ),
     st.Page(
-        "pages/people.py",
+        "app_pages/people.py",
         title=t("Personer og organisationer"),
         icon=":material/groups:",
         url_path="personer",
     ),
-    st.Page("pages/eu_projects.py", title=t("EU-projekter"), icon=":material/euro:", url_path="eu"),
-    st.Page("pages/funding_pools.py", title=t("Puljer"), icon=":material/savings:", url_path="puljer"),
-    st.Page("pages/data.py", title=t("Data"), icon=":material/upload_file:", url_path="data"),
+    st.Page("app_pages/eu_projects.py", title=t("EU-projekter"), icon=":material/euro:", url_path="eu"),
+    st.Page("app_pages/funding_pools.py", title=t("Puljer"), icon=":material/savings:", url_path="puljer"),
+    st.Page("app_pages/data.py", title=t("Data"), icon=":material/upload_file:", url_path="data"),
 ]
 nav = st.navigation(pages)
 sidebar()

@@ -104,7 +104,7 @@ def meetings_timeline(df: pd.DataFrame, lang: str = "da") -> go.Figure:
     colors = {"physical": OKABE_ITO[0], "online": OKABE_ITO[1], "hybrid": OKABE_ITO[2], None: GREY}
     for (form, kind), g in df.groupby([df["format"].fillna("unknown"), "kind"], sort=True):
         hover = [
-            f"<b>{n}</b><br>{fmt.date_long(d, lang)}<br>{label(k, lang)} · {label(fo, lang)}<br>{th or ''}"
+            f"<b>{n}</b><br>{fmt.date_long(d, lang)}<br>{label(k, lang)} · {label(fo, lang)}<br>{'' if fmt.missing(th) else th}"
             for n, d, k, fo, th in zip(
                 g["network"], g["meeting_date"], g["kind"], g["format"], g["theme"], strict=True
             )
@@ -182,9 +182,16 @@ def counts(df: pd.DataFrame, column: str, title: str, lang: str = "da", value: s
 def attendance(df: pd.DataFrame, lang: str = "da") -> go.Figure:
     """Attendees per meeting where known."""
     d = df.dropna(subset=["attendees"]).sort_values("meeting_date")
+    # One bar per meeting: two meetings on the same day (in two networks) each keep their own bar.
+    days = [fmt.date_short(x, lang) for x in d["meeting_date"]]
+    seen: dict[str, int] = {}
+    x = []
+    for day in days:
+        seen[day] = seen.get(day, 0) + 1
+        x.append(day if seen[day] == 1 else f"{day} ({seen[day]})")
     fig = go.Figure(
         go.Bar(
-            x=[f"{fmt.date_short(x, lang)}" for x in d["meeting_date"]],
+            x=x,
             y=d["attendees"],
             marker_color=OKABE_ITO[2],
             customdata=d["network"],
@@ -207,7 +214,8 @@ def members_by_organisation(df: pd.DataFrame, lang: str = "da", top: int = 15) -
     for col, name, color in (("internal", _T("Interne", "Internal", lang), OKABE_ITO[0]),
                              ("external", _T("Eksterne", "External", lang), OKABE_ITO[1])):  # fmt: skip
         fig.add_bar(
-            y=d["organisation"], x=d[col], name=name, orientation="h", marker_color=color, customdata=d["organisation"],
+            y=[fmt.unknown(lang) if fmt.missing(o) else o for o in d["organisation"]], x=d[col], name=name,
+            orientation="h", marker_color=color, customdata=d["organisation"],
             hovertemplate="%{y}: %{x} " + name.lower() + "<extra></extra>",
         )  # fmt: skip
     fig.update_layout(barmode="stack")
@@ -222,7 +230,7 @@ def network_graph(edges: pd.DataFrame, lang: str = "da", max_people: int = 500) 
     g = nx.Graph()
     fold = edges["person"].nunique() > max_people
     for person, org, net in edges.itertuples(index=False):
-        org_node, net_node = ("org", org or fmt.unknown(lang)), ("net", net)
+        org_node, net_node = ("org", fmt.unknown(lang) if fmt.missing(org) else org), ("net", net)
         if fold:
             g.add_edge(org_node, net_node)
         else:
@@ -399,7 +407,7 @@ def pool_use(df: pd.DataFrame, lang: str = "da") -> go.Figure:
     for col, name, color in (("paid_dkk", _T("Udbetalt", "Paid", lang), OKABE_ITO[2]),
                              ("granted_dkk", _T("Bevilget", "Granted", lang), OKABE_ITO[0]),
                              ("remaining_dkk", _T("Resterende", "Remaining", lang), "#c8c8c8")):  # fmt: skip
-        vals = d[col].where(d[col] > 0, 0) if col == "remaining_dkk" else d[col]
+        vals = d[col].where(d[col].isna() | (d[col] > 0), 0) if col == "remaining_dkk" else d[col]
         fig.add_bar(
             y=names, x=_mio(vals), name=name, orientation="h", marker_color=color, customdata=keys,
             text=[fmt.amount(v, lang) for v in d[col]], hovertemplate="%{y}: " + name.lower() + " %{text}<extra></extra>",

@@ -65,7 +65,7 @@ def number(x: Decimal | float | int | None, lang: str = "da", digits: int = 0) -
 def mio_text(x: Decimal | float | int | None, lang: str = "da") -> str:
     """'7,6' (millions, for hover texts next to an axis in mio. kr.)."""
     return (
-        unknown(lang) if x is None else format_decimal(float(x) / 1e6, format="#,##0.##", locale=_loc(lang))
+        unknown(lang) if missing(x) else format_decimal(float(x) / 1e6, format="#,##0.##", locale=_loc(lang))
     )
 
 
@@ -100,7 +100,7 @@ def delta(
     now: float | int | Decimal | None, before: float | int | Decimal | None, lang: str = "da"
 ) -> str | None:
     """'+3 fra året før' for st.metric; None when there is nothing to compare."""
-    if now is None or before is None:
+    if missing(now) or missing(before):
         return None
     d = now - before
     sign = "+" if d > 0 else ("−" if d < 0 else "±")

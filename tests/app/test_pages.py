@@ -18,20 +18,20 @@ from dashboard import format as fmt
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGES = [
-    "pages/overview.py",
-    "pages/network_activity.py",
-    "pages/people.py",
-    "pages/eu_projects.py",
-    "pages/funding_pools.py",
-    "pages/data.py",
+    "app_pages/overview.py",
+    "app_pages/network_activity.py",
+    "app_pages/people.py",
+    "app_pages/eu_projects.py",
+    "app_pages/funding_pools.py",
+    "app_pages/data.py",
 ]
 TITLES = {
-    "pages/overview.py": "Overblik",
-    "pages/network_activity.py": "Netværksaktivitet",
-    "pages/people.py": "Personer og organisationer",
-    "pages/eu_projects.py": "EU-projekter",
-    "pages/funding_pools.py": "Puljer",
-    "pages/data.py": "Data",
+    "app_pages/overview.py": "Overblik",
+    "app_pages/network_activity.py": "Netværksaktivitet",
+    "app_pages/people.py": "Personer og organisationer",
+    "app_pages/eu_projects.py": "EU-projekter",
+    "app_pages/funding_pools.py": "Puljer",
+    "app_pages/data.py": "Data",
 }
 
 
@@ -101,7 +101,7 @@ def test_region_syddanmark_brought_home_103_25_mio(demo: Path) -> None:
     """The committee minutes: 7,6 + 41 + 18 + 35 + 1,65 mio. kr. as the region's shares."""
     m = _metrics(_app(region="Region Syddanmark"))
     assert m["EU-midler hjemtaget"] == "103,25\xa0mio.\xa0kr."
-    eu = _metrics(_app("pages/eu_projects.py", region="Region Syddanmark"))
+    eu = _metrics(_app("app_pages/eu_projects.py", region="Region Syddanmark"))
     assert eu["Regionens andel i alt"] == "103,25\xa0mio.\xa0kr."
     assert eu["Projekter"] == "5"
 
@@ -118,7 +118,7 @@ def test_narrowing_the_year_range_changes_the_meetings_count(demo: Path, views) 
 
 
 def test_selecting_a_network_narrows_the_people_table(demo: Path, views) -> None:
-    at = _app("pages/people.py")
+    at = _app("app_pages/people.py")
     everyone = len(at.dataframe[-1].value)
     assert everyone == _one(views, "SELECT count(*) FROM participants_v")
     at.multiselect(key="network").set_value(["AI-Innovationsnetværket"]).run()
@@ -129,26 +129,26 @@ def test_selecting_a_network_narrows_the_people_table(demo: Path, views) -> None
     m = _metrics(at)
     assert (m["Interne"], m["Eksterne"]) == ("36", "13")
     # The filter holds when the reader moves to another page (the URL part is in the browser test).
-    at.switch_page("pages/overview.py").run()
+    at.switch_page("app_pages/overview.py").run()
     assert _metrics(at)["Deltagere"] == "49"
 
 
 def test_a_copied_link_reopens_the_same_view(demo: Path) -> None:
-    at = _app("pages/people.py", network="AI-Innovationsnetværket")
+    at = _app("app_pages/people.py", network="AI-Innovationsnetværket")
     assert at.multiselect(key="network").value == ["AI-Innovationsnetværket"]
     assert len(at.dataframe[-1].value) == 49
 
 
 def test_staircase_pool_capacity(demo: Path) -> None:
     """3 mio. kr. added each year from 2025: the yearly capacity is 3, 6, 9, 12 mio. kr. (30 in all)."""
-    at = _app("pages/funding_pools.py", pool="Pulje til digital innovation")
+    at = _app("app_pages/funding_pools.py", pool="Pulje til digital innovation")
     m = _metrics(at)
     assert m["Kapacitet"] == "30\xa0mio.\xa0kr."
     assert at.multiselect(key="pool").value == ["Pulje til digital innovation"]
 
 
 def test_filters_that_match_nothing_say_so(demo: Path) -> None:
-    at = _app("pages/eu_projects.py", region="Region Hovedstaden")
+    at = _app("app_pages/eu_projects.py", region="Region Hovedstaden")
     assert any("Intet matcher" in i.value for i in at.info)
     assert not at.metric
 
