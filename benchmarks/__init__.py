@@ -1,0 +1,1 @@
+"""Performance benchmarks for Overblik: `python -m benchmarks` (see benchmarks/__main__.py)."""

@@ -1,0 +1,207 @@
+"""A large, realistic Overblik database built directly with DuckDB SQL (no loader): for the page target.
+
+1,000,000 allocations, 100,000 memberships (70,000 people in 300 networks), 20,000 meetings,
+2,000 EU projects, 30 pools over 2015-2026, 400 organisations with aliases, and one batch (plus
+its file) per kind so the 'Kilde' popovers have something to join.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from benchmarks.common import CACHE, fresh, log
+
+VERSION = 1  # bump when the contents change, so a cached file is rebuilt
+
+REGIONS = [
+    "Region Hovedstaden",
+    "Region Sjælland",
+    "Region Syddanmark",
+    "Region Midtjylland",
+    "Region Nordjylland",
+]
+
+
+def _list(xs: list[str]) -> str:
+    return "[" + ", ".join("'" + x.replace("'", "''") + "'" for x in xs) + "]"
+
+
+def _pick(xs: list[str], expr: str) -> str:
+    """SQL picking xs[expr mod len] (DuckDB lists are 1-based)."""
+    return f"({_list(xs)})[CAST(({expr}) % {len(xs)} AS BIGINT) + 1]"
+
+
+def _h(expr: str, salt: int) -> str:
+    """A deterministic pseudo-random non-negative integer from expr."""
+    return f"CAST(hash(({expr}) * 7919 + {salt}) % 1000000007 AS BIGINT)"
+
+
+THEMES = ["Kunstig intelligens", "Telemedicin", "Hurtig diagnostik", "Digitale services", "Robotteknologi",
+          "Patientflow", "Sundhedsdata", "Grøn omstilling", "Hjemmebehandling", "Rehabilitering"]  # fmt: skip
+TITLES = ["Overlæge", "Sygeplejerske", "Chefkonsulent", "Specialkonsulent", "Professor", "Ph.d.-studerende",
+          "Afdelingsleder", "Projektleder", "Fysioterapeut", "Direktør", "Innovationskonsulent", "Jurist"]  # fmt: skip
+SECTORS = ["hospital", "regional_administration", "university", "company", "public_agency", "other"]
+KINDS = ["network_meeting"] * 6 + ["webinar", "workshop", "conference", "committee_meeting"]
+FORMATS = ["physical", "physical", "online", "hybrid"]
+PROGRAMMES = ["Horizon Europe", "EU4Health", "Interreg", "Digital Europe", "Erasmus+", "LIFE"]
+ACTIONS = [
+    "Research and Innovation Action",
+    "Joint Action",
+    "Coordination and Support Action",
+    "Innovation Action",
+]
+COUNTRIES = ["Danmark", "Sverige", "Norge", "Tyskland", "Nederlandene", "Spanien", "Italien", "Finland"]
+STATUSES = ["granted", "paid", "paid", "applied", "rejected"]
+MODELS = ["one_off", "yearly", "yearly", "staircase"]
+POOL_NAMES = ["Pulje til digital innovation", "AI-puljen", "Innovationspuljen", "Sundhedsinnovationspuljen",
+              "Pulje til telemedicin", "Forskningspuljen"]  # fmt: skip
+
+N_ALLOCATIONS = 1_000_000
+N_MEMBERSHIPS = 100_000
+N_PEOPLE = 70_000
+N_MEETINGS = 20_000
+N_EU = 2_000
+N_NETWORKS = 300
+N_ORGS = 400
+N_POOLS = 30
+YEARS = (2015, 2026)
+
+BATCHES = [  # batch_id, file, sheet, kind
+    (1, "netvaerk.xlsx", "Netværk", "networks"),
+    (2, "organisationer.xlsx", "Organisationer", "org_aliases"),
+    (3, "deltagere.xlsx", "Deltagere", "participants"),
+    (4, "moeder.xlsx", "Møder", "meetings"),
+    (5, "eu_projekter.xlsx", "EU-projekter", "eu_projects"),
+    (6, "puljer.xlsx", "Puljer", "pools"),
+    (7, "bevillinger.xlsx", "Bevillinger", "allocations"),
+]
+
+
+def path() -> Path:
+    return CACHE / f"large_v{VERSION}.duckdb"
+
+
+def build(target: Path | None = None) -> Path:
+    """Build (once) and return the large database."""
+    import store
+
+    target = target or path()
+    if target.exists():
+        return target
+    tmp = fresh(target.with_name("building_" + target.name))
+    log(f"building large database {target.name}")
+    con = store.connect(tmp)
+    try:
+        _fill(con)
+        con.execute("CHECKPOINT")
+    finally:
+        con.close()
+    tmp.rename(target)
+    wal = tmp.with_name(tmp.name + ".wal")
+    if wal.exists():
+        wal.rename(target.with_name(target.name + ".wal"))
+    return target
+
+
+def _fill(con) -> None:
+    x = con.execute
+    x("BEGIN TRANSACTION")
+    for bid, file_name, sheet, kind in BATCHES:
+        sha = f"{bid:064x}"
+        x("INSERT INTO files VALUES (?, ?, ?, ?)", [sha, file_name, 4, b"demo"])
+        x(
+            "INSERT INTO batches (batch_id, file_name, sheet, sha256, rows_hash, kind, uploaded_by, uploaded_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, 'bench', TIMESTAMP '2026-01-15 10:00:00' + INTERVAL (?) MINUTE)",
+            [bid, file_name, sheet, sha, sha, kind, bid],
+        )
+    log("  networks, organisations, aliases")
+    x(f"""INSERT INTO networks
+          SELECT 'Innovationsnetværk ' || lpad(i::VARCHAR, 3, '0') || ' om ' || {_pick(THEMES, "i")},
+                 {_pick(REGIONS, "i")}, {_pick(THEMES, "i")},
+                 {_pick(["network", "network", "committee", "project"], "i // 5")},
+                 'Leder ' || i, 'Enhed for Sundhedsinnovation',
+                 DATE '2015-01-01' + CAST({_h("i", 1)} % 1500 AS INTEGER),
+                 CASE WHEN i % 17 = 0 THEN DATE '2025-06-30' END,
+                 CAST({_pick(["2", "2", "3", "1"], "i")} AS DECIMAL(4,1)), NULL, 1, i + 4
+          FROM range({N_NETWORKS}) t(i)""")
+    x(f"""INSERT INTO organisations
+          SELECT 'Organisation ' || lpad(i::VARCHAR, 4, '0'), {_pick(SECTORS, "i")}, 2, i + 4
+          FROM range({N_ORGS}) t(i)""")
+    x(f"""INSERT INTO org_aliases
+          SELECT 'Organisation ' || lpad(i::VARCHAR, 4, '0'), 'Organisation ' || lpad(i::VARCHAR, 4, '0'), 2, 2 * i + 4
+          FROM range({N_ORGS}) t(i)
+          UNION ALL
+          SELECT 'Org. ' || i, 'Organisation ' || lpad(i::VARCHAR, 4, '0'), 2, 2 * i + 5
+          FROM range({N_ORGS}) t(i)""")
+    log("  memberships")
+    # person p = i mod N_PEOPLE; a person's second network is offset, so (person, network) is unique.
+    x(f"""INSERT INTO memberships
+          WITH m AS (SELECT i, i % {N_PEOPLE} AS p,
+                            (i + (i // {N_PEOPLE}) * 137) % {N_NETWORKS} AS net FROM range({N_MEMBERSHIPS}) t(i))
+          SELECT 'Person ' || lpad(p::VARCHAR, 6, '0'),
+                 n.network,
+                 {_pick(TITLES, _h("p", 2))},
+                 -- members of a network come from ~30 organisations, written canonically or as an alias
+                 CASE WHEN i % 4 = 0 THEN 'Org. ' || ((net * 13 + {_h("i", 3)} % 30) % {N_ORGS})
+                      ELSE 'Organisation ' || lpad(((net * 13 + {_h("i", 3)} % 30) % {N_ORGS})::VARCHAR, 4, '0') END,
+                 CASE WHEN i % 2 = 0 THEN n.region END,
+                 {_h("i", 4)} % 5 = 0,
+                 NULL, NULL, NULL, 3, i + 4
+          FROM m JOIN (SELECT network, region, row_number() OVER (ORDER BY network) - 1 AS k FROM networks) n
+            ON n.k = m.net""")
+    log("  meetings")
+    # ~67 meetings per network, about every two months from 2015 to 2026.
+    x(f"""INSERT INTO meetings
+          WITH m AS (SELECT i, i % {N_NETWORKS} AS net, i // {N_NETWORKS} AS seq FROM range({N_MEETINGS}) t(i))
+          SELECT n.network,
+                 DATE '2015-01-05' + CAST(seq * 60 + {_h("i", 5)} % 45 AS INTEGER),
+                 {_pick(KINDS, _h("i", 6))},
+                 seq + 1,
+                 CASE WHEN i % 3 = 0 THEN n.region END,
+                 'hos ' || 'Organisation ' || lpad(((net * 13 + i % 30) % {N_ORGS})::VARCHAR, 4, '0'),
+                 {_pick(THEMES, _h("i", 7))},
+                 {_pick(FORMATS, _h("i", 8))},
+                 CAST(1.5 + ({_h("i", 9)} % 5) * 0.5 AS DECIMAL(5,2)),
+                 CAST(8 + {_h("i", 10)} % 60 AS INTEGER),
+                 NULL, 4, i + 4
+          FROM m JOIN (SELECT network, region, row_number() OVER (ORDER BY network) - 1 AS k FROM networks) n
+            ON n.k = m.net""")
+    log("  EU projects")
+    x(f"""INSERT INTO eu_projects
+          WITH e AS (SELECT i, 2015 + {_h("i", 11)} % 12 AS sy, 1 + {_h("i", 12)} % 5 AS dur,
+                            CAST(5 + {_h("i", 13)} % 400 AS DECIMAL(18,2)) * 1000000 AS budget
+                     FROM range({N_EU}) t(i))
+          SELECT 'EU' || lpad(i::VARCHAR, 4, '0'), {_pick(REGIONS, "i")}, 'EU' || lpad(i::VARCHAR, 4, '0'),
+                 'Projekt om ' || lower({_pick(THEMES, "i")}) || ' nr. ' || i,
+                 {_pick(PROGRAMMES, _h("i", 14))}, {_pick(ACTIONS, _h("i", 15))},
+                 CASE WHEN i % 7 = 0 THEN NULL ELSE budget END, budget * 0.7,
+                 CAST(budget * (2 + {_h("i", 16)} % 10) / 100 AS DECIMAL(18,2)),
+                 'DKK', 1.0, sy, sy + dur, 'Lead partner ' || i % 97, {_pick(COUNTRIES, "i")},
+                 CAST(5 + {_h("i", 17)} % 60 AS INTEGER), NULL, NULL, 5, i + 4
+          FROM e""")
+    log("  pools")
+    pools = POOL_NAMES + [f"Pulje {i:02d}" for i in range(N_POOLS - len(POOL_NAMES))]
+    x(f"""INSERT INTO pools
+          SELECT {_pick(pools, "p")}, y, {_pick(REGIONS, "p")}, {_pick(MODELS, "p")},
+                 CAST(5 + (p * 3 + y) % 20 AS DECIMAL(18,2)) * 10000000,
+                 100000, 3000000, NULL, 6, p * 12 + (y - {YEARS[0]}) + 4
+          FROM range({N_POOLS}) a(p), range({YEARS[0]}, {YEARS[1] + 1}) b(y)""")
+    log("  allocations")
+    x(f"""INSERT INTO allocations
+          WITH a AS (SELECT i, i % {N_POOLS} AS p, {YEARS[0]} + (i // {N_POOLS}) % 12 AS y FROM range({N_ALLOCATIONS}) t(i))
+          SELECT {_pick(pools, "p")}, y,
+                 {_pick(THEMES, _h("i", 18))} || ' ' || lpad(i::VARCHAR, 7, '0'),
+                 'Organisation ' || lpad(({_h("i", 19)} % {N_ORGS})::VARCHAR, 4, '0'),
+                 CAST(50 + {_h("i", 20)} % 2950 AS DECIMAL(18,2)) * 1000,
+                 {_pick(STATUSES, _h("i", 21))},
+                 make_date(y::BIGINT, 1 + ({_h("i", 22)} % 12)::BIGINT, 1 + ({_h("i", 23)} % 28)::BIGINT),
+                 (y % 100)::VARCHAR || '/' || lpad(i::VARCHAR, 7, '0'), NULL, 7, i + 4
+          FROM a""")
+    x("COMMIT")
+    for t in ("networks", "memberships", "meetings", "eu_projects", "pools", "allocations"):
+        log(f"    {t}: {x(f'SELECT count(*) FROM {t}').fetchone()[0]:,}")
+
+
+if __name__ == "__main__":
+    print(build(Path(sys.argv[1]) if len(sys.argv) > 1 else None))
