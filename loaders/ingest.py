@@ -293,13 +293,45 @@ def _dk(x: Any) -> str:
     return f"{Decimal(x):,.0f}".replace(",", ".")
 
 
-def _duplicate_of(con: duckdb.DuckDBPyConnection, sha: str, res: SheetResult) -> int | None:
+def _duplicate_of(
+    con: duckdb.DuckDBPyConnection, sha: str, res: SheetResult, by_rows_only: bool = False
+) -> int | None:
+    """The live batch that already holds these rows: same bytes and sheet, or the same parsed rows.
+
+    With --set values the same bytes can mean other rows (one member list, two networks), so
+    only the parsed rows count.
+    """
+    same_bytes = "FALSE" if by_rows_only else "(sha256 = ? AND sheet = ?)"
+    params = [res.kind] + ([] if by_rows_only else [sha, res.sheet]) + [res.rows_hash]
     row = con.execute(
         "SELECT max(batch_id) FROM batches WHERE action = 'ingest' AND undone_by IS NULL AND kind = ? AND "
-        "((sha256 = ? AND sheet = ?) OR rows_hash = ?)",
-        [res.kind, sha, res.sheet, res.rows_hash],
+        f"({same_bytes} OR rows_hash = ?)",
+        params,
     ).fetchone()
     return row[0] if row and row[0] is not None else None
+
+
+def _known_file(
+    con: duckdb.DuckDBPyConnection, sha: str, name: str, kind: str | None
+) -> list[SheetResult] | None:
+    """A byte-identical re-upload, recognised before reading a cell: every sheet this file ever
+    loaded is still live (none undone). None when the file must be read."""
+    rows = con.execute(
+        "SELECT sheet, kind, max(batch_id), bool_and(undone_by IS NULL), "
+        "arg_max(rows_new + rows_changed + rows_unchanged, batch_id) "
+        "FROM batches WHERE action = 'ingest' AND sha256 = ? GROUP BY sheet, kind ORDER BY min(batch_id)",
+        [sha],
+    ).fetchall()
+    if not rows or not all(live for _, _, _, live, _ in rows):
+        return None
+    if kind is not None and any(k != kind for _, k, _, _, _ in rows):
+        return None
+    out = []
+    for sheet, k, batch, _, n in rows:
+        res = SheetResult(name, sheet, k, "duplicate", batch_id=batch)
+        res.rows["unchanged"] = int(n or 0)
+        out.append(res)
+    return out
 
 
 def plan_file(
@@ -318,6 +350,10 @@ def plan_file(
     except OSError:
         raise LoaderError(Problem("file.not_found", file=name)) from None
     sha = hashlib.sha256(content).hexdigest()
+    if not set_values:
+        known = _known_file(con, sha, name, kind)
+        if known is not None:
+            return known, sha, content
     sheets: list[RawSheet] = read_file(path, display_name=name)
     results: list[SheetResult] = []
     want = KINDS[kind] if kind else None
@@ -366,7 +402,7 @@ def plan_file(
         assert res.validated is not None
         _plan_sheet(con, res, res.validated, seq)
         _warnings(con, res, res.validated)
-        dup = _duplicate_of(con, sha, res)
+        dup = _duplicate_of(con, sha, res, by_rows_only=bool(set_values))
         if dup is not None and not res.errors:
             res.status = "duplicate"
             res.batch_id = dup

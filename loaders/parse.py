@@ -7,6 +7,7 @@ ParseError(code, value) for anything it cannot read. Cells come from python-cala
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 import unicodedata
@@ -62,6 +63,15 @@ def _num_text(v: float | int) -> str:
 
 def clean_text(value: object) -> str | None:
     """Text as stored: trimmed, one space between words, a word broken over a line joined."""
+    if (
+        type(value) is str
+        and value
+        and value.isprintable()  # no line break, tab or non-breaking space
+        and value[0] not in " '"
+        and value[-1] != " "
+        and "  " not in value
+    ):
+        return value  # already clean: the common case, without the regular expressions
     if _blank(value):
         return None
     if isinstance(value, bool):
@@ -495,6 +505,11 @@ def normalise_header(text: object) -> str:
     """Header text for matching: lower case, letters and digits only ('Samlet\\nbudget' -> 'samletbudget')."""
     if not isinstance(text, str):
         text = clean_text(text) or ""
+    return _normalise(text)
+
+
+@functools.lru_cache(maxsize=16384)
+def _normalise(text: str) -> str:
     t = "".join(_fold(c) for c in text.casefold())
     return "".join(c for c in t if c.isalnum())
 

@@ -189,6 +189,8 @@ def shape(sheet: RawSheet, kind: Kind | None = None) -> Shaped | None:
         extra.extend((i, t) for i, t, q in cols if (i, t, q) not in strong)
     header_norm = [normalise_header(c) if isinstance(c, str) else "" for c in header_cells]
     first_col = min([i for i, _ in columns.values()] + [i for i, _ in extra], default=0)
+    # A repeated header row repeats the first header cell: only such rows are compared in full.
+    probe = next((i for i, h in enumerate(header_norm) if h), None)
 
     records: list[Record] = []
     skipped: list[tuple[int, str]] = []
@@ -205,10 +207,16 @@ def shape(sheet: RawSheet, kind: Kind | None = None) -> Shaped | None:
         if _is_total(cells):
             skipped.append((row_no, "total"))
             continue
-        norm = [normalise_header(c) if isinstance(c, str) else "" for c in cells]
-        if norm[: len(header_norm)] == header_norm[: len(norm)] and any(norm):
-            skipped.append((row_no, "repeated_header"))
-            continue
+        if (
+            probe is not None
+            and probe < len(cells)
+            and isinstance(cells[probe], str)
+            and normalise_header(cells[probe]) == header_norm[probe]
+        ):
+            norm = [normalise_header(c) if isinstance(c, str) else "" for c in cells]
+            if norm[: len(header_norm)] == header_norm[: len(norm)]:
+                skipped.append((row_no, "repeated_header"))
+                continue
         if len(filled) == 1 and filled[0][0] <= first_col and isinstance(filled[0][1], str):
             sec = _section(filled[0][1], k)
             if sec is not None:

@@ -203,6 +203,37 @@ def test_byte_duplicate_and_resaved_duplicate_change_nothing(con, tmp_path):
     assert state(con) == before
 
 
+def test_one_member_list_for_two_networks_is_not_a_duplicate(con, tmp_path):
+    """The same bytes with other --set values are other rows: loaded, not taken for a re-upload."""
+    p = write_xlsx(tmp_path / "deltagere.xlsx", {"Deltagere": MEMBERS})
+    one(ingest_file(con, p, set_values=AI))
+    other = {"network": "Innovationsnetværk om digitale services", "region": "Region Hovedstaden"}
+    r = one(ingest_file(con, p, set_values=other))
+    assert (r.status, r.rows["new"]) == ("loaded", 6)
+    assert con.execute("SELECT count(DISTINCT network) FROM participants_v").fetchone() == (2,)
+
+
+def test_byte_identical_upload_is_known_before_reading(con, tmp_path, monkeypatch):
+    """A re-upload of the very same file is recognised from its hash: no cell is read again."""
+    import loaders.ingest as ingest_mod
+
+    p = write_xlsx(tmp_path / "bevillinger.xlsx", {"Bevillinger": ALLOCATIONS})
+    first = ingest_file(con, p)
+    assert {r.status for r in first} == {"loaded"}
+
+    def no_read(*a, **k):
+        raise AssertionError("the file was read again")
+
+    monkeypatch.setattr(ingest_mod, "read_file", no_read)
+    again = ingest_file(con, p)
+    assert [(r.status, r.batch_id) for r in again] == [("duplicate", r.batch_id) for r in first]
+    assert again[0].rows["unchanged"] == first[0].rows["new"]
+    # Once undone, the same bytes are read and loaded again.
+    undo(con, first[0].batch_id)
+    monkeypatch.undo()
+    assert {r.status for r in ingest_file(con, p)} == {"loaded"}
+
+
 def test_updated_sheet_new_changed_missing_and_dry_run(con, tmp_path):
     p = write_xlsx(tmp_path / "deltagere.xlsx", {"Deltagere": MEMBERS})
     one(ingest_file(con, p, set_values=AI))
