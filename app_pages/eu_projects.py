@@ -13,11 +13,11 @@ st.title(t("EU-projekter"))
 projects = queries.eu_projects(f)
 widgets.guard_empty(f, projects)
 
+n_projects, share, budget, unknown = queries.eu_totals(f)
 c = st.columns(3)
-c[0].metric(t("Projekter"), len(projects))
-c[1].metric(t("Regionens andel i alt"), fmt.amount(projects["region_share_dkk"].sum(min_count=1), L))
-unknown = int(projects["total_budget_dkk"].isna().sum())
-c[2].metric(t("Samlet budget (kendte)"), fmt.amount(projects["total_budget_dkk"].sum(min_count=1), L),
+c[0].metric(t("Projekter"), fmt.number(n_projects, L))
+c[1].metric(t("Regionens andel i alt"), fmt.amount(share, L))
+c[2].metric(t("Samlet budget (kendte)"), fmt.amount(budget, L),
             help=t("Projekter uden oplyst budget tæller ikke med") + f": {unknown}")  # fmt: skip
 
 picked = widgets.chart(charts.eu_budget_vs_share(projects, L), "budget")
@@ -36,31 +36,39 @@ name = projects["acronym"].fillna(projects["title"])
 shown = projects[name.isin(picked)] if picked else projects
 if picked:
     st.caption(t("Viser kun") + ": " + ", ".join(picked) + " · " + t("klik i grafen igen for at vælge andre"))
-table = shown.assign(
-    total=[fmt.amount(v, L) for v in shown["total_budget_dkk"]],
-    share=[fmt.amount(v, L) for v in shown["region_share_dkk"]],
-    period=[
-        f"{int(a)}-{int(b)}" if a == a and b == b else fmt.unknown(L)
-        for a, b in zip(shown["start_year"], shown["end_year"], strict=True)
-    ],
-    lead=shown["lead_partner"].fillna(fmt.unknown(L)),
-    partners=[fmt.number(p, L) for p in shown["partners"]],
-)[
-    [
-        "acronym",
-        "title",
-        "programme",
-        "action_type",
-        "region",
-        "total",
-        "share",
-        "period",
-        "lead",
-        "lead_country",
-        "partners",
+
+
+def build(frame):
+    """The table as shown and downloaded."""
+    out = frame.assign(
+        total=[fmt.amount(v, L) for v in frame["total_budget_dkk"]],
+        share=[fmt.amount(v, L) for v in frame["region_share_dkk"]],
+        period=[fmt.period(a, b, L) for a, b in zip(frame["start_year"], frame["end_year"], strict=True)],
+        lead=frame["lead_partner"].fillna(fmt.unknown(L)),
+        partners=[fmt.number(p, L) for p in frame["partners"]],
+    )[
+        [
+            "acronym",
+            "title",
+            "programme",
+            "action_type",
+            "region",
+            "total",
+            "share",
+            "period",
+            "lead",
+            "lead_country",
+            "partners",
+        ]
     ]
-]
-table.columns = [t("Akronym"), t("Titel"), t("Program"), t("Type"), t("Region"), t("Samlet budget"), t("Regionens andel"),
-                 t("Periode"), t("Lead partner"), t("Land"), t("Antal partnere")]  # fmt: skip
-widgets.table(table, "eu_table")
-widgets.downloads(table, "eu_projekter", "eu")
+    out.columns = [t("Akronym"), t("Titel"), t("Program"), t("Type"), t("Region"), t("Samlet budget"), t("Regionens andel"),
+                     t("Periode"), t("Lead partner"), t("Land"), t("Antal partnere")]  # fmt: skip
+    return out
+
+
+widgets.table(build(shown), "eu_table")
+if not picked:
+    widgets.shown_of(len(shown), n_projects)
+widgets.downloads(
+    build(shown) if picked else lambda: build(queries.eu_projects(f, limit=None)), "eu_projekter", "eu"
+)

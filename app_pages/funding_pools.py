@@ -1,5 +1,7 @@
 """Funding pools: capacity per year (staircase included), granted, paid, remaining, grant sizes, recipients."""
 
+from dataclasses import replace
+
 import streamlit as st
 
 from dashboard import charts, queries, widgets
@@ -34,25 +36,56 @@ if not allocations.empty:
             widgets.plot(charts.recipients_ranked(ranked, L), "recipients")
 
 st.subheader(t("Bevillinger"))
-keys = allocations["pool"] + "|" + allocations["year"].astype(str)
-shown = allocations[keys.isin(picked)] if picked else allocations
+# A click on a pool year narrows the table in the database (not in its first rows only).
+pools_years = [(p, int(y)) for p, y in (k.rsplit("|", 1) for k in picked)]
+narrowed = (
+    replace(
+        f,
+        pool=tuple(sorted({p for p, _ in pools_years})),
+        year_from=min(y for _, y in pools_years),
+        year_to=max(y for _, y in pools_years),
+    )
+    if picked
+    else f
+)
+
+
+def only_picked(frame):
+    """Of the rows in the narrowed range, the pool years that were clicked."""
+    if not picked:
+        return frame
+    return frame[(frame["pool"] + "|" + frame["year"].astype(str)).isin(picked)]
+
+
+shown = only_picked(queries.allocations(narrowed)) if picked else allocations
+total = queries.allocation_count(narrowed) if not picked or len(pools_years) == 1 else len(shown)
 if picked:
     st.caption(t("Viser kun") + ": " + ", ".join(p.replace("|", " ") for p in picked))
-table = shown.assign(
-    year=[fmt.period(y, y, L) for y in shown["year"]],
-    amount=[fmt.amount(v, L) for v in shown["amount_dkk"]],
-    status=[charts.label(s, L) for s in shown["status"]],
-    decided_on=[fmt.date_short(d, L) for d in shown["decided_on"]],
-)[["pool", "year", "project", "recipient", "amount", "status", "decided_on"]]
-table.columns = [
-    t("Pulje"),
-    t("År"),
-    t("Projekt"),
-    t("Modtager"),
-    t("Beløb"),
-    t("Status"),
-    t("Beslutningsdato"),
-]
-widgets.table(table, "alloc_table")
-widgets.downloads(table, "bevillinger", "allocations")
+
+
+def build(frame):
+    """The table as shown and downloaded."""
+    out = frame.assign(
+        year=[fmt.period(y, y, L) for y in frame["year"]],
+        amount=[fmt.amount(v, L) for v in frame["amount_dkk"]],
+        status=[charts.label(s, L) for s in frame["status"]],
+        decided_on=[fmt.date_short(d, L) for d in frame["decided_on"]],
+    )[["pool", "year", "project", "recipient", "amount", "status", "decided_on"]]
+    out.columns = [
+        t("Pulje"),
+        t("År"),
+        t("Projekt"),
+        t("Modtager"),
+        t("Beløb"),
+        t("Status"),
+        t("Beslutningsdato"),
+    ]
+    return out
+
+
+widgets.table(build(shown), "alloc_table")
+widgets.shown_of(len(shown), total)
+widgets.downloads(
+    lambda: build(only_picked(queries.allocations(narrowed, limit=None))), "bevillinger", "allocations"
+)
 widgets.source("allocations_v", f, "allocations")

@@ -1,6 +1,7 @@
 """Network activity: how often each network meets against its cadence, themes, formats, attendance."""
 
 import datetime as dt
+from dataclasses import replace
 
 import streamlit as st
 
@@ -26,33 +27,38 @@ if not cad.empty:
     widgets.plot(charts.cadence(cad, L), "cadence")
 
 c1, c2 = st.columns(2)
-formats = (
-    meetings.assign(format=meetings["format"].fillna("unknown"))
-    .groupby("format")
-    .size()
-    .reset_index(name="n")
-)
 with c1:
-    widgets.plot(charts.counts(formats, "format", t("Mødeformer"), L), "formats")
-kinds = meetings.groupby("kind").size().reset_index(name="n")
+    widgets.plot(charts.counts(queries.meetings_by(f, "format"), "format", t("Mødeformer"), L), "formats")
 with c2:
-    widgets.plot(charts.counts(kinds, "kind", t("Typer af arrangementer"), L), "kinds")
+    widgets.plot(
+        charts.counts(queries.meetings_by(f, "kind"), "kind", t("Typer af arrangementer"), L), "kinds"
+    )
 
-if meetings["attendees"].notna().any():
-    widgets.plot(charts.attendance(meetings, L), "attendance")
+known = meetings.dropna(subset=["attendees"]).head(60)  # the latest 60 meetings with a head count
+if not known.empty:
+    widgets.plot(charts.attendance(known, L), "attendance")
 st.caption(
     t("Nye og tilbagevendende deltagere pr. år kræver deltagerlister pr. møde, som ikke er indlæst endnu.")
 )
 
 st.subheader(t("Møder og temaer"))
-shown = meetings[meetings["network"].isin(picked)] if picked else meetings
+narrowed = replace(f, network=tuple(picked)) if picked else f
+shown = queries.meetings(narrowed) if picked else meetings
 if picked:
     st.caption(t("Viser kun") + ": " + ", ".join(picked) + " · " + t("klik i grafen igen for at vælge andre"))
-table = shown.assign(
-    meeting_date=[fmt.date_short(d, L) for d in shown["meeting_date"]],
-    kind=[charts.label(x, L) for x in shown["kind"]],
-    format=[charts.label(x, L) for x in shown["format"]],
-)[["meeting_date", "network", "kind", "format", "host", "theme", "attendees"]]
-table.columns = [t("Dato"), t("Netværk"), t("Type"), t("Format"), t("Sted"), t("Tema"), t("Deltagere")]
-widgets.table(table, "meetings_table")
-widgets.downloads(table, "moeder", "meetings")
+
+
+def build(frame):
+    """The table as shown and downloaded."""
+    out = frame.assign(
+        meeting_date=[fmt.date_short(d, L) for d in frame["meeting_date"]],
+        kind=[charts.label(x, L) for x in frame["kind"]],
+        format=[charts.label(x, L) for x in frame["format"]],
+    )[["meeting_date", "network", "kind", "format", "host", "theme", "attendees"]]
+    out.columns = [t("Dato"), t("Netværk"), t("Type"), t("Format"), t("Sted"), t("Tema"), t("Deltagere")]
+    return out
+
+
+widgets.table(build(shown), "meetings_table")
+widgets.shown_of(len(shown), queries.meeting_count(narrowed))
+widgets.downloads(lambda: build(queries.meetings(narrowed, limit=None)), "moeder", "meetings")

@@ -63,7 +63,7 @@ if activity.empty:
     st.info(t("Ingen møder eller arrangementer i perioden."))
 else:
     widgets.plot(charts.activity_timeline(activity, L), "activity")
-    latest = queries.meetings(f).head(8)
+    latest = queries.meetings(f, limit=8)
     table = latest.assign(
         Dato=[fmt.date_long(d, L) for d in latest["meeting_date"]],
         Type=[charts.label(x, L) for x in latest["kind"]],

@@ -229,6 +229,8 @@ def network_graph(edges: pd.DataFrame, lang: str = "da", max_people: int = 500) 
     """People, organisations and networks as a graph; beyond max_people, people fold into organisations."""
     g = nx.Graph()
     fold = edges["person"].nunique() > max_people
+    if fold:  # one edge per organisation and network, however many people connect them
+        edges = edges.drop_duplicates(subset=["organisation", "network"])
     for person, org, net in edges.itertuples(index=False):
         org_node, net_node = ("org", fmt.unknown(lang) if fmt.missing(org) else org), ("net", net)
         if fold:
@@ -243,10 +245,11 @@ def network_graph(edges: pd.DataFrame, lang: str = "da", max_people: int = 500) 
         for i, n in enumerate(nets)
     }
     k = 1.2 / max(1, len(g) ** 0.5)
+    steps = 50 if len(g) <= 500 else 20  # a region-wide graph settles enough in fewer steps
     if len(nets) > 1:
-        pos = nx.spring_layout(g, pos=ring, fixed=nets, seed=7, k=k)
+        pos = nx.spring_layout(g, pos=ring, fixed=nets, seed=7, k=k, iterations=steps)
     else:
-        pos = nx.spring_layout(g, seed=7, k=k) if len(g) else {}
+        pos = nx.spring_layout(g, seed=7, k=k, iterations=steps) if len(g) else {}
     fig = go.Figure()
     ex, ey = [], []
     for a, b in g.edges():
@@ -274,10 +277,16 @@ def network_graph(edges: pd.DataFrame, lang: str = "da", max_people: int = 500) 
             name=name,
             hovertemplate="%{text}<extra>" + name + "</extra>",
         )  # fmt: skip
-    for n in nets:  # labels on a white ground, above the upper networks and below the lower ones
-        up = pos[n][1] >= 0
-        fig.add_annotation(x=pos[n][0], y=pos[n][1], text=f"<b>{n[1]}</b>", showarrow=False, yshift=20 if up else -20,
-                           bgcolor="rgba(255,255,255,0.9)", font={"size": 13})  # fmt: skip
+    # Labels on a white ground, above the upper networks and below the lower ones; with many
+    # networks only the 12 with most connections are labelled (the rest say who they are on hover).
+    labelled = sorted(nets, key=lambda n: -g.degree(n))[:12]
+    fig.update_layout(
+        annotations=[
+            {"x": pos[n][0], "y": pos[n][1], "text": f"<b>{n[1]}</b>", "showarrow": False,
+             "yshift": 20 if pos[n][1] >= 0 else -20, "bgcolor": "rgba(255,255,255,0.9)", "font": {"size": 13}}
+            for n in labelled
+        ]
+    )  # fmt: skip
     fig.update_xaxes(visible=False)
     fig.update_yaxes(visible=False)
     title = _T(
@@ -297,9 +306,21 @@ def network_graph(edges: pd.DataFrame, lang: str = "da", max_people: int = 500) 
 # ---------------------------------------------------------------- EU projects
 
 
-def eu_budget_vs_share(df: pd.DataFrame, lang: str = "da") -> go.Figure:
+TOP_PROJECTS = 25  # per-project charts show the largest; the table below lists every project
+
+
+def _largest(df: pd.DataFrame, top: int) -> pd.DataFrame:
+    return df.sort_values("region_share_dkk", ascending=False, na_position="last").head(top)
+
+
+def _top_note(n: int, top: int, lang: str) -> str:
+    return _T(f" (de {top} største af {n})", f" (the {top} largest of {n})", lang) if n > top else ""
+
+
+def eu_budget_vs_share(df: pd.DataFrame, lang: str = "da", top: int = TOP_PROJECTS) -> go.Figure:
     """Per project: total budget against the region's share, in mio. kr.; unknown totals say so."""
-    d = df.assign(name=df["acronym"].fillna(df["title"])).sort_values("region_share_dkk", na_position="first")
+    d = _largest(df, top)
+    d = d.assign(name=d["acronym"].fillna(d["title"])).sort_values("region_share_dkk", na_position="first")
     unknown = fmt.unknown(lang)
     fig = go.Figure()
     fig.add_bar(
@@ -318,13 +339,14 @@ def eu_budget_vs_share(df: pd.DataFrame, lang: str = "da") -> go.Figure:
     )  # fmt: skip
     fig.update_layout(barmode="group")
     fig.update_xaxes(type="log")
-    return _layout(fig, _T("Samlet budget og regionens andel pr. projekt", "Total budget and the region's share per project", lang),
+    return _layout(fig, _T("Samlet budget og regionens andel pr. projekt", "Total budget and the region's share per project", lang)
+                   + _top_note(len(df), top, lang),
                    _T("mio. kr. (logaritmisk akse)", "DKK million (log axis)", lang), None, height=max(300, 100 + 62 * len(d)))  # fmt: skip
 
 
-def eu_gantt(df: pd.DataFrame, lang: str = "da") -> go.Figure:
-    """Project periods on a timeline, one bar per project."""
-    d = df.dropna(subset=["start_year", "end_year"]).copy()
+def eu_gantt(df: pd.DataFrame, lang: str = "da", top: int = TOP_PROJECTS) -> go.Figure:
+    """Project periods on a timeline, one bar per project (the largest shares when there are many)."""
+    d = _largest(df.dropna(subset=["start_year", "end_year"]), top).copy()
     d["name"] = d["acronym"].fillna(d["title"])
     d = d.sort_values(["start_year", "name"], ascending=[False, True])
     starts = [dt.date(int(y), 1, 1) for y in d["start_year"]]
@@ -345,7 +367,8 @@ def eu_gantt(df: pd.DataFrame, lang: str = "da") -> go.Figure:
         )
     )
     fig.update_xaxes(type="date")
-    return _layout(fig, _T("Projektperioder", "Project periods", lang), _T("År", "Year", lang), None,
+    n = int(df[["start_year", "end_year"]].notna().all(axis=1).sum())
+    return _layout(fig, _T("Projektperioder", "Project periods", lang) + _top_note(n, top, lang), _T("År", "Year", lang), None,
                    height=max(240, 90 + 40 * len(d)))  # fmt: skip
 
 
@@ -363,12 +386,22 @@ def eu_by_programme(df: pd.DataFrame, lang: str = "da") -> go.Figure:
                    _T("mio. kr.", "DKK million", lang), None, height=max(220, 90 + 40 * len(d)))  # fmt: skip
 
 
-def eu_share_per_year(df: pd.DataFrame, lang: str = "da") -> go.Figure:
-    """The region's share spread evenly over each project's years, stacked by project."""
+def eu_share_per_year(df: pd.DataFrame, lang: str = "da", top: int = 8) -> go.Figure:
+    """The region's share spread evenly over each project's years, stacked by project; beyond the
+    largest projects the rest are stacked together as one grey 'other projects'."""
+    totals = df.groupby("project")["share_dkk"].sum().sort_values(ascending=False)
+    if len(totals) > top:
+        rest = _T(f"Øvrige {len(totals) - top} projekter", f"Other {len(totals) - top} projects", lang)
+        keep = set(totals.index[:top])
+        df = df.assign(project=[p if p in keep else rest for p in df["project"]])
+        df = df.groupby(["project", "year"], as_index=False)["share_dkk"].sum()
+    else:
+        rest = None
     fig = go.Figure()
     for i, (project, g) in enumerate(df.groupby("project", sort=True)):
+        colour = GREY if project == rest else OKABE_ITO[i % len(OKABE_ITO)]
         fig.add_bar(
-            x=g["year"], y=_mio(g["share_dkk"]), name=project, marker_color=OKABE_ITO[i % len(OKABE_ITO)],
+            x=g["year"], y=_mio(g["share_dkk"]), name=project, marker_color=colour,
             customdata=[project] * len(g), text=[fmt.amount(v, lang) for v in g["share_dkk"]],
             hovertemplate="%{customdata} %{x}: %{text}<extra></extra>",
         )  # fmt: skip

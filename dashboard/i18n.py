@@ -36,6 +36,9 @@ EN: dict[str, str] = {
     "Ingen data endnu": "No data yet",
     "Hent CSV": "Download CSV",
     "Hent Excel": "Download Excel",
+    "Viser de første": "Showing the first",
+    "af": "of",
+    "rækker. Knapperne henter hele tabellen.": "rows. The buttons download the whole table.",
     "Intet matcher filtrene. Ret filtrene i sidepanelet, eller nulstil dem.": "Nothing matches the filters. Change them in the sidebar, or reset them.",
     "Databasen er tom. Indlæs regneark på siden Data, eller kør `make demo` for demodata.": "The database is empty. Load spreadsheets on the Data page, or run `make demo` for demo data.",
 }

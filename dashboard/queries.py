@@ -77,6 +77,11 @@ def _df(sql: str, params: list[Any] | None = None) -> pd.DataFrame:
     return cursor().execute(sql, params or []).df()
 
 
+def _limit(limit: int | None) -> str:
+    """Detail tables send at most DETAIL_LIMIT rows to the browser; a download asks for all (None)."""
+    return f" LIMIT {int(limit)}" if limit else ""
+
+
 def _one(sql: str, params: list[Any] | None = None) -> Any:
     row = cursor().execute(sql, params or []).fetchone()
     return row[0] if row else None
@@ -256,12 +261,12 @@ def activity_per_month(f: Filters) -> pd.DataFrame:
 
 
 @st.cache_data(show_spinner=False)
-def meetings(f: Filters) -> pd.DataFrame:
+def meetings(f: Filters, limit: int | None = DETAIL_LIMIT) -> pd.DataFrame:
     """One row per meeting or event."""
     w, p = where("meetings_v", f)
     return _df(
         f"SELECT network, region, meeting_date, kind, format, host, theme, duration_hours, attendees FROM meetings_v "
-        f"WHERE {w} ORDER BY meeting_date DESC LIMIT {DETAIL_LIMIT}",
+        f"WHERE {w} ORDER BY meeting_date DESC{_limit(limit)}",
         p,
     )
 
@@ -290,14 +295,27 @@ def cadence(f: Filters, today: str) -> pd.DataFrame:
 
 
 @st.cache_data(show_spinner=False)
-def people(f: Filters, with_names: bool = True) -> pd.DataFrame:
-    """Memberships under the filters; without names for viewers who may not see personal data."""
+def people(
+    f: Filters, with_names: bool = True, limit: int | None = DETAIL_LIMIT, search: str = ""
+) -> pd.DataFrame:
+    """Memberships under the filters; without names for viewers who may not see personal data.
+
+    `search` matches name, title or organisation (as written or canonical), case-insensitively.
+    """
     w, p = where("participants_v", f, "v")
+    if search:
+        cols = ["v.title", "v.organisation", "v.organisation_canonical"] + (
+            ["v.person"] if with_names else []
+        )
+        w += " AND (" + " OR ".join(f"{c} ILIKE ?" for c in cols) + ")"
+        like = "%" + search.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        p = p + [like] * len(cols)
+        w = w.replace("ILIKE ?", "ILIKE ? ESCAPE '\\'")
     person = "v.person" if with_names else "NULL::VARCHAR"
     return _df(
         f"SELECT {person} AS person, v.title, v.organisation, v.organisation_canonical, coalesce(o.sector, 'unknown') AS sector, "
         f"v.network, v.region, v.is_external FROM participants_v v LEFT JOIN organisations o ON o.canonical = v.organisation_canonical "
-        f"WHERE {w} ORDER BY v.network, v.person LIMIT {DETAIL_LIMIT}",
+        f"WHERE {w} ORDER BY v.network, v.person{_limit(limit)}",
         p,
     )
 
@@ -336,17 +354,69 @@ def graph_edges(f: Filters, with_names: bool = True) -> pd.DataFrame:
     )
 
 
+@st.cache_data(show_spinner=False)
+def people_counts(f: Filters) -> tuple[int, int, int]:
+    """Memberships, internal and external, counted in the database (not in the shown rows)."""
+    w, p = where("participants_v", f)
+    row = (
+        cursor()
+        .execute(
+            f"SELECT count(*), count(*) FILTER (WHERE NOT coalesce(is_external, FALSE)), count(*) FILTER (WHERE is_external) "
+            f"FROM participants_v WHERE {w}",
+            p,
+        )
+        .fetchone()
+    )
+    return int(row[0]), int(row[1]), int(row[2])
+
+
 # ---------------------------------------------------------------- EU projects
 
 
 @st.cache_data(show_spinner=False)
-def eu_projects(f: Filters) -> pd.DataFrame:
+def eu_totals(f: Filters) -> tuple[int, Any, Any, int]:
+    """Projects, the region's share, known total budgets and how many budgets are unknown."""
+    w, p = where("eu_projects_v", f)
+    row = (
+        cursor()
+        .execute(
+            f"SELECT count(*), sum(region_share_dkk), sum(total_budget_dkk), count(*) FILTER (WHERE total_budget_dkk IS NULL) "
+            f"FROM eu_projects_v WHERE {w}",
+            p,
+        )
+        .fetchone()
+    )
+    return int(row[0]), row[1], row[2], int(row[3])
+
+
+@st.cache_data(show_spinner=False)
+def allocation_count(f: Filters) -> int:
+    w, p = where("allocations_v", f, "a")
+    return int(_one(f"SELECT count(*) FROM allocations_v a WHERE {w}", p))
+
+
+@st.cache_data(show_spinner=False)
+def meetings_by(f: Filters, column: str) -> pd.DataFrame:
+    """Meetings counted per format or per kind (unknown format kept as 'unknown')."""
+    col = {"format": "coalesce(format, 'unknown')", "kind": "kind"}[column]
+    w, p = where("meetings_v", f)
+    return _df(f"SELECT {col} AS {column}, count(*) AS n FROM meetings_v WHERE {w} GROUP BY 1 ORDER BY 1", p)
+
+
+@st.cache_data(show_spinner=False)
+def meeting_count(f: Filters) -> int:
+    w, p = where("meetings_v", f)
+    return int(_one(f"SELECT count(*) FROM meetings_v WHERE {w}", p))
+
+
+@st.cache_data(show_spinner=False)
+def eu_projects(f: Filters, limit: int | None = DETAIL_LIMIT) -> pd.DataFrame:
     """One row per project and region."""
     w, p = where("eu_projects_v", f)
     return _df(
         f"SELECT acronym, title, programme, action_type, region, total_budget_dkk, eu_contribution_dkk, region_share_dkk, "
         f"currency, start_year, end_year, lead_partner, lead_country, partners FROM eu_projects_v WHERE {w} "
-        f"ORDER BY region_share_dkk DESC NULLS LAST, acronym LIMIT {DETAIL_LIMIT}",
+        f"ORDER BY region_share_dkk DESC NULLS LAST, acronym{_limit(limit)}",
         p,
     )
 
@@ -403,13 +473,13 @@ def pool_years(f: Filters) -> pd.DataFrame:
 
 
 @st.cache_data(show_spinner=False)
-def allocations(f: Filters) -> pd.DataFrame:
+def allocations(f: Filters, limit: int | None = DETAIL_LIMIT) -> pd.DataFrame:
     """One row per allocation, with the pool's band."""
     w, p = where("allocations_v", f, "a")
     return _df(
         f"SELECT a.pool, a.region, a.year, a.project, a.recipient, a.amount_dkk, a.status, a.decided_on, "
         f"po.band_min_dkk, po.band_max_dkk FROM allocations_v a LEFT JOIN pools po ON po.pool = a.pool AND po.year = a.year "
-        f"WHERE {w} ORDER BY a.year DESC, a.pool, a.amount_dkk DESC NULLS LAST LIMIT {DETAIL_LIMIT}",
+        f"WHERE {w} ORDER BY a.year DESC, a.pool, a.amount_dkk DESC NULLS LAST{_limit(limit)}",
         p,
     )
 

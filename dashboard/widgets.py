@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import pandas as pd
@@ -41,19 +42,43 @@ def table(df: pd.DataFrame, key: str) -> None:
     st.dataframe(shown, hide_index=True, key=key)
 
 
-def downloads(df: pd.DataFrame, name: str, key: str) -> None:
-    """CSV and Excel buttons for a table (with the Danish headers it is shown with)."""
+def downloads(table: pd.DataFrame | Callable[[], pd.DataFrame], name: str, key: str) -> None:
+    """CSV and Excel buttons for a table, with the Danish headers it is shown with.
+
+    `table` may be a function that builds the whole table: it runs only when a button is
+    clicked, so a page with a million rows behind its table renders as fast as a small one.
+    """
+    get = table if callable(table) else (lambda: table)
     c1, c2, _ = st.columns([1, 1, 3])
     c1.download_button(
-        t("Hent CSV"), export.to_csv(df), file_name=f"{name}.csv", mime="text/csv", key=f"{key}_csv"
+        t("Hent CSV"),
+        lambda: export.to_csv(get()),
+        file_name=f"{name}.csv",
+        mime="text/csv",
+        key=f"{key}_csv",
+        on_click="ignore",
     )
     c2.download_button(
         t("Hent Excel"),
-        export.to_xlsx(df, name),
+        lambda: export.to_xlsx(get(), name),
         file_name=f"{name}.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         key=f"{key}_xlsx",
+        on_click="ignore",
     )
+
+
+def shown_of(shown: int, total: int) -> None:
+    """Say so when the table holds only the first rows of more."""
+    if total > shown:
+        L = lang()
+        st.caption(
+            t("Viser de første")
+            + f" {fmt.number(shown, L)} "
+            + t("af")
+            + f" {fmt.number(total, L)} "
+            + t("rækker. Knapperne henter hele tabellen.")
+        )
 
 
 def source(view: str, f: Filters, key: str) -> None:

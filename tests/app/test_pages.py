@@ -167,3 +167,43 @@ def test_empty_database_explains_how_to_load_data(
     at = _app(page)
     assert any("Databasen er tom" in i.value and "make demo" in i.value for i in at.info)
     assert not at.metric
+
+
+def test_search_finds_people_in_the_database(demo: Path, views) -> None:
+    at = _app("app_pages/people.py")
+    at.text_input(key="people_search").set_value("anna").run()
+    rows = at.dataframe[-1].value
+    expected = _one(
+        views,
+        "SELECT count(*) FROM participants_v WHERE person ILIKE '%anna%' OR title ILIKE '%anna%' "
+        "OR organisation ILIKE '%anna%' OR organisation_canonical ILIKE '%anna%'",
+    )
+    assert 0 < len(rows) == expected
+    assert all("anna" in " ".join(map(str, r)).lower() for r in rows.itertuples(index=False))
+
+
+@pytest.fixture
+def big(demo_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The demo database with 6,000 more memberships than a table shows at once."""
+    db = tmp_path / "big.duckdb"
+    shutil.copy(demo_db, db)
+    with duckdb.connect(str(db)) as con:
+        batch = con.execute("SELECT max(batch_id) FROM batches").fetchone()[0]
+        con.execute(
+            "INSERT INTO memberships (person, network, organisation, region, is_external, batch_id) "
+            "SELECT 'Person ' || i, 'AI-Innovationsnetværket', 'Rigshospitalet', 'Region Hovedstaden', i % 4 = 0, ? "
+            "FROM range(6000) t(i)",
+            [batch],
+        )
+    monkeypatch.setenv("OVERBLIK_DB", str(db))
+    return db
+
+
+def test_counts_come_from_the_database_not_from_the_rows_shown(big: Path) -> None:
+    """A table shows its first 5,000 rows; the figures above it count every row."""
+    at = _app("app_pages/people.py")
+    m = _metrics(at)
+    assert m["Medlemskaber"] == "6.081"
+    assert m["Eksterne"] == fmt.number(38 + 1500, "da", 0)
+    assert len(at.dataframe[-1].value) == 5000
+    assert any("Viser de første 5.000 af 6.081 rækker" in c.value for c in at.caption)

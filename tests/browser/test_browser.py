@@ -229,3 +229,24 @@ def test_filters_live_in_the_url_and_survive_switching_pages(server: str, browse
         assert page.locator('[data-testid="stMetric"]', has_text="Deltagere").inner_text().split()[-1] == "49"
     finally:
         page.close()
+
+
+def test_download_holds_the_whole_table_with_danish_headers(
+    server: str, browser, demo_db: Path, tmp_path: Path
+) -> None:
+    """The CSV button builds the file when clicked, from the database: every row, Danish headers."""
+    page = _open(browser, f"{server}/personer")
+    try:
+        with page.expect_download(timeout=30_000) as info:
+            page.get_by_role("button", name="Hent CSV").click()
+        path = tmp_path / "deltagere.csv"
+        info.value.save_as(path)
+        text = path.read_bytes().decode("utf-8-sig")
+        lines = [line for line in text.splitlines() if line]
+        assert lines[0].split(";")[:3] == ["Navn", "Titel", "Organisation (som skrevet)"]
+        shutil.copy(demo_db, tmp_path / "q.duckdb")
+        with duckdb.connect(str(tmp_path / "q.duckdb"), read_only=True) as con:
+            (total,) = con.execute("SELECT count(*) FROM participants_v").fetchone()
+        assert len(lines) - 1 == total
+    finally:
+        page.close()

@@ -833,3 +833,66 @@ def test_no_trace_text_says_nan_or_none(name):
             texts = [value] if isinstance(value, str) else list(value or [])
             for x in texts:
                 assert not re.search(r"\b(nan|none|null)\b", str(x), re.IGNORECASE), (field, x)
+
+
+# ---------------------------------------------------------------- many projects, many networks
+
+
+def many_projects(n: int) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "acronym": [f"P{i:03d}" for i in range(n)],
+            "title": [f"Projekt {i}" for i in range(n)],
+            "programme": ["Horizon Europe"] * n,
+            "region": ["Region Syddanmark"] * n,
+            "total_budget_dkk": [float(10_000_000 + i) for i in range(n)],
+            "eu_contribution_dkk": [np.nan] * n,
+            "region_share_dkk": [float(1_000_000 * (i + 1)) for i in range(n)],
+            "start_year": pd.array([2020 + i % 5 for i in range(n)], dtype="Int32"),
+            "end_year": pd.array([2024 + i % 5 for i in range(n)], dtype="Int32"),
+        }
+    ).astype({c: S for c in ("acronym", "title", "programme", "region")})
+
+
+def test_per_project_charts_show_the_largest_and_say_so():
+    df = many_projects(30)
+    fig = charts.eu_budget_vs_share(df)
+    assert len(fig.data[1].y) == 25
+    assert "P000" not in fig.data[1].y and "P029" in fig.data[1].y  # the smallest shares drop out
+    assert fig.layout.title.text.endswith("(de 25 største af 30)")
+    gantt = charts.eu_gantt(df)
+    assert len(gantt.data[0].y) == 25 and gantt.layout.title.text.endswith("(de 25 største af 30)")
+    # Five projects: every one shown, no note.
+    assert (
+        charts.eu_budget_vs_share(df.head(5)).layout.title.text
+        == "Samlet budget og regionens andel pr. projekt"
+    )
+
+
+def test_per_year_stacks_the_largest_projects_and_the_rest_as_one_grey_trace():
+    rows = [(f"P{i:02d}", y, float((i + 1) * 1_000_000)) for i in range(12) for y in (2024, 2025)]
+    df = pd.DataFrame(rows, columns=["project", "year", "share_dkk"]).astype({"project": S})
+    fig = charts.eu_share_per_year(df, top=8)
+    names = [t.name for t in fig.data]
+    assert len(names) == 9 and "Øvrige 4 projekter" in names
+    rest = next(t for t in fig.data if t.name == "Øvrige 4 projekter")
+    assert rest.marker.color == GREY
+    # The four smallest (P00-P03: 1+2+3+4 mio. a year) are the grey stack; nothing is lost.
+    assert list(rest.y) == pytest.approx([10.0, 10.0])
+    assert sum(sum(t.y) for t in fig.data) == pytest.approx(df["share_dkk"].sum() / 1e6)
+
+
+def test_a_region_wide_graph_folds_people_and_labels_at_most_twelve_networks():
+    n_people = 2_000
+    edges = pd.DataFrame(
+        {
+            "person": [f"Person {i}" for i in range(n_people)],
+            "organisation": [f"Org {i % 40}" for i in range(n_people)],
+            "network": [f"Netværk {i % 20}" for i in range(n_people)],
+        }
+    ).astype(S)
+    fig = charts.network_graph(edges, max_people=500)
+    assert "Person" not in [t.name for t in fig.data]
+    assert len(fig.layout.annotations) == 12
+    nets = next(t for t in fig.data if t.name == "Netværk")
+    assert len(nets.x) == 20
