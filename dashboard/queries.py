@@ -158,18 +158,13 @@ def data_as_of() -> pd.Timestamp | None:
 @st.cache_data(show_spinner=False)
 def sources(view: str, f: Filters) -> pd.DataFrame:
     """The upload batches behind the rows a figure shows: file, sheet, when, by whom."""
-    base = {
-        "participants_v": ("memberships", "m", "JOIN participants_v v ON v.person = m.person AND v.network = m.network"),
-        "meetings_v": ("meetings", "m", "JOIN meetings_v v ON v.network = m.network AND v.meeting_date = m.meeting_date AND v.kind = m.kind"),
-        "eu_projects_v": ("eu_projects", "m", "JOIN eu_projects_v v ON v.region = m.region AND v.acronym IS NOT DISTINCT FROM m.acronym AND v.title IS NOT DISTINCT FROM m.title"),
-        "pools_v": ("pools", "m", "JOIN pools_v v ON v.pool = m.pool AND v.year = m.year"),
-        "allocations_v": ("allocations", "m", "JOIN allocations_v v ON v.pool = m.pool AND v.year = m.year AND v.project = m.project AND v.recipient = m.recipient"),
-    }[view]  # fmt: skip
+    # participants_v carries batch_id by contract; the others have an internal *_b twin that does.
+    src = "participants_v" if view == "participants_v" else view.removesuffix("_v") + "_b"
     w, p = where(view, f, "v")
     return _df(
         f"""SELECT b.batch_id AS "Nr.", b.file_name AS "Fil", b.sheet AS "Ark",
                    strftime(b.uploaded_at, '%d.%m.%Y %H:%M') AS "Indlæst", b.uploaded_by AS "Af", count(*) AS "Rækker"
-            FROM {base[0]} {base[1]} {base[2]} JOIN batches b ON b.batch_id = m.batch_id
+            FROM {src} v JOIN batches b ON b.batch_id = v.batch_id
             WHERE {w} GROUP BY ALL ORDER BY 1""",
         p,
     )

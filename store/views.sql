@@ -17,7 +17,10 @@ SELECT
 FROM memberships m
 LEFT JOIN networks n ON n.network = m.network;
 
-CREATE OR REPLACE VIEW meetings_v AS
+-- Each *_b view is its public view plus batch_id (the batch that last wrote the row): internal,
+-- not part of the contract, it lets the "Kilde" lists name the uploads behind a figure without
+-- joining a million rows back to their table. The public view is the *_b view without batch_id.
+CREATE OR REPLACE VIEW meetings_b AS
 SELECT
     mt.network,
     COALESCE(mt.region, n.region)      AS region,
@@ -27,31 +30,37 @@ SELECT
     mt.theme,
     mt.format,
     mt.duration_hours,
-    mt.attendees
+    mt.attendees,
+    mt.batch_id
 FROM meetings mt
 LEFT JOIN networks n ON n.network = mt.network;
+CREATE OR REPLACE VIEW meetings_v AS SELECT * EXCLUDE (batch_id) FROM meetings_b;
 
-CREATE OR REPLACE VIEW eu_projects_v AS
+CREATE OR REPLACE VIEW eu_projects_b AS
 SELECT
     acronym, title, programme, action_type, region,
     total_budget_dkk, eu_contribution_dkk, region_share_dkk, currency,
-    start_year, end_year, lead_partner, lead_country, partners
+    start_year, end_year, lead_partner, lead_country, partners, batch_id
 FROM eu_projects;
+CREATE OR REPLACE VIEW eu_projects_v AS SELECT * EXCLUDE (batch_id) FROM eu_projects_b;
 
 -- Capacity: staircase = every yearly addition so far; yearly and one_off = what was added that year.
-CREATE OR REPLACE VIEW pools_v AS
+CREATE OR REPLACE VIEW pools_b AS
 SELECT
     pool, region, year, model, added_dkk,
     CAST(CASE WHEN model = 'staircase'
          THEN sum(added_dkk) OVER (PARTITION BY pool ORDER BY year
                                    ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)
-         ELSE added_dkk END AS DECIMAL(18,2)) AS capacity_dkk
+         ELSE added_dkk END AS DECIMAL(18,2)) AS capacity_dkk,
+    batch_id
 FROM pools;
+CREATE OR REPLACE VIEW pools_v AS SELECT * EXCLUDE (batch_id) FROM pools_b;
 
-CREATE OR REPLACE VIEW allocations_v AS
+CREATE OR REPLACE VIEW allocations_b AS
 SELECT
     a.pool,
     COALESCE(p.region, (SELECT min(p2.region) FROM pools p2 WHERE p2.pool = a.pool)) AS region,
-    a.year, a.project, a.recipient, a.amount_dkk, a.status, a.decided_on
+    a.year, a.project, a.recipient, a.amount_dkk, a.status, a.decided_on, a.batch_id
 FROM allocations a
 LEFT JOIN pools p ON p.pool = a.pool AND p.year = a.year;
+CREATE OR REPLACE VIEW allocations_v AS SELECT * EXCLUDE (batch_id) FROM allocations_b;
