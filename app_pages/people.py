@@ -27,7 +27,10 @@ widgets.source("participants_v", f, "by_org")
 sectors = queries.members_by_sector(f)
 widgets.plot(charts.counts(sectors, "sector", t("Medlemmer pr. sektor"), L, value="members"), "sectors")
 
-with st.expander(t("Netværksgraf: personer, organisationer og netværk"), expanded=total <= 150):
+# The graph is drawn on request when there are many members: a region-wide layout takes seconds.
+if st.toggle(
+    t("Vis netværksgraf: personer, organisationer og netværk"), value=total <= 500, key="show_graph"
+):
     widgets.plot(charts.network_graph(queries.graph_edges(f), L), "graph")
 
 st.subheader(t("Deltagere"))

@@ -225,12 +225,28 @@ def members_by_organisation(df: pd.DataFrame, lang: str = "da", top: int = 15) -
     return _layout(fig, title, _T("Medlemmer", "Members", lang), None, height=max(260, 90 + 28 * len(d)))
 
 
-def network_graph(edges: pd.DataFrame, lang: str = "da", max_people: int = 500) -> go.Figure:
+def network_graph(
+    edges: pd.DataFrame,
+    lang: str = "da",
+    max_people: int = 500,
+    max_networks: int = 20,
+    max_organisations: int = 200,
+) -> go.Figure:
     """People, organisations and networks as a graph; beyond max_people, people fold into organisations."""
     g = nx.Graph()
     fold = edges["person"].nunique() > max_people
+    capped = False
     if fold:  # one edge per organisation and network, however many people connect them
-        edges = edges.drop_duplicates(subset=["organisation", "network"])
+        members = edges.groupby(["organisation", "network"], dropna=False).size().rename("n").reset_index()
+        # Readable means a few hundred nodes: the networks and organisations with most members.
+        top_nets = members.groupby("network")["n"].sum().nlargest(max_networks).index
+        members = members[members["network"].isin(top_nets)]
+        top_orgs = members.groupby("organisation", dropna=False)["n"].sum().nlargest(max_organisations).index
+        capped = len(top_nets) < edges["network"].nunique() or members["organisation"].nunique() > len(
+            top_orgs
+        )
+        members = members[members["organisation"].isin(top_orgs)]
+        edges = members.assign(person=None)[["person", "organisation", "network"]]
     for person, org, net in edges.itertuples(index=False):
         org_node, net_node = ("org", fmt.unknown(lang) if fmt.missing(org) else org), ("net", net)
         if fold:
@@ -300,6 +316,12 @@ def network_graph(edges: pd.DataFrame, lang: str = "da", max_people: int = 500) 
             "Organisations and networks (people folded into organisations)",
             lang,
         )
+        if capped:
+            title += _T(
+                f" · de {max_networks} største netværk og {max_organisations} største organisationer",
+                f" · the {max_networks} largest networks and {max_organisations} largest organisations",
+                lang,
+            )
     return _layout(fig, title, height=560)
 
 
@@ -431,9 +453,13 @@ def pool_capacity(df: pd.DataFrame, lang: str = "da") -> go.Figure:
                    _T("År", "Year", lang), _T("mio. kr.", "DKK million", lang))  # fmt: skip
 
 
-def pool_use(df: pd.DataFrame, lang: str = "da") -> go.Figure:
-    """Per pool and year: paid, granted and remaining, stacked up to the capacity."""
-    d = df.sort_values(["pool", "year"])
+def pool_use(df: pd.DataFrame, lang: str = "da", top: int = 30) -> go.Figure:
+    """Per pool and year: paid, granted and remaining, stacked up to the capacity; with many pool
+    years, the latest (the largest capacity first within a year)."""
+    d = df
+    if len(d) > top:
+        d = d.sort_values(["year", "capacity_dkk"], ascending=[False, False], na_position="last").head(top)
+    d = d.sort_values(["pool", "year"])
     names = [f"{p} {y}" for p, y in zip(d["pool"], d["year"], strict=True)]
     keys = [f"{p}|{y}" for p, y in zip(d["pool"], d["year"], strict=True)]
     fig = go.Figure()
@@ -446,13 +472,22 @@ def pool_use(df: pd.DataFrame, lang: str = "da") -> go.Figure:
             text=[fmt.amount(v, lang) for v in d[col]], hovertemplate="%{y}: " + name.lower() + " %{text}<extra></extra>",
         )  # fmt: skip
     fig.update_layout(barmode="stack")
-    return _layout(fig, _T("Bevilget, udbetalt og resterende pr. pulje og år", "Granted, paid and remaining per pool and year", lang),
+    note = (
+        _T(f" (de seneste {top} af {len(df)})", f" (the latest {top} of {len(df)})", lang)
+        if len(df) > top
+        else ""
+    )
+    return _layout(fig, _T("Bevilget, udbetalt og resterende pr. pulje og år", "Granted, paid and remaining per pool and year", lang) + note,
                    _T("mio. kr.", "DKK million", lang), None, height=max(260, 90 + 26 * len(d)))  # fmt: skip
 
 
-def grant_sizes(df: pd.DataFrame, lang: str = "da") -> go.Figure:
-    """Each allocation's size, per pool, against the pool's usual band (shaded)."""
+def grant_sizes(df: pd.DataFrame, lang: str = "da", max_points: int = 1500) -> go.Figure:
+    """Each allocation's size, per pool, against the pool's usual band (shaded); a fixed random
+    sample of the allocations when there are more than max_points."""
     d = df.dropna(subset=["amount_dkk"])
+    n = len(d)
+    if n > max_points:
+        d = d.sample(max_points, random_state=7)
     fig = go.Figure()
     pools = sorted(d["pool"].unique())
     for i, pool in enumerate(pools):
@@ -476,8 +511,15 @@ def grant_sizes(df: pd.DataFrame, lang: str = "da") -> go.Figure:
             hovertemplate="%{text}<extra>%{fullData.name}</extra>",
         )  # fmt: skip
     fig.update_yaxes(tickvals=list(range(len(pools))), ticktext=pools)
+    sample = ""
+    if n > max_points:
+        sample = _T(
+            f" · udsnit af {fmt.number(max_points, lang)}",
+            f" · a sample of {fmt.number(max_points, lang)}",
+            lang,
+        )
     return _layout(fig, _T("Bevillingernes størrelse mod puljens interval (skraveret)",
-                           "Grant sizes against the pool's band (shaded)", lang),
+                           "Grant sizes against the pool's band (shaded)", lang) + sample,
                    _T("mio. kr.", "DKK million", lang), None, height=max(240, 100 + 60 * len(pools)))  # fmt: skip
 
 

@@ -36,6 +36,7 @@ EN: dict[str, str] = {
     "Ingen data endnu": "No data yet",
     "Hent CSV": "Download CSV",
     "Hent Excel": "Download Excel",
+    "Vis netværksgraf: personer, organisationer og netværk": "Show the network graph: people, organisations and networks",
     "Viser de første": "Showing the first",
     "af": "of",
     "rækker. Knapperne henter hele tabellen.": "rows. The buttons download the whole table.",

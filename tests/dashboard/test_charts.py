@@ -896,3 +896,20 @@ def test_a_region_wide_graph_folds_people_and_labels_at_most_twelve_networks():
     assert len(fig.layout.annotations) == 12
     nets = next(t for t in fig.data if t.name == "Netværk")
     assert len(nets.x) == 20
+
+
+def test_a_national_graph_keeps_the_largest_networks_and_organisations():
+    n_people = 6_000
+    edges = pd.DataFrame(
+        {
+            "person": [f"Person {i}" for i in range(n_people)],
+            "organisation": [f"Org {i % 300}" for i in range(n_people)],
+            "network": [f"Netværk {i % 30}" if i % 7 else "Netværk 0" for i in range(n_people)],
+        }
+    ).astype(S)
+    fig = charts.network_graph(edges, max_people=500, max_networks=20, max_organisations=200)
+    nets = next(t for t in fig.data if t.name == "Netværk")
+    orgs = next(t for t in fig.data if t.name == "Organisation")
+    assert len(nets.x) == 20 and len(orgs.x) == 200
+    assert "Netværk 0" in list(nets.text)  # the largest network is kept
+    assert "de 20 største netværk og 200 største organisationer" in fig.layout.title.text
