@@ -23,7 +23,9 @@ cad = queries.cadence(f, dt.date.today().isoformat())
 if not cad.empty:
     overdue = cad[(cad["days_since"] > cad["target_months"].astype(float) * 30.4) & cad["ended"].isna()]
     if not overdue.empty:
-        st.warning(t("Over mødekadencen") + ": " + ", ".join(overdue["network"]))
+        names = list(overdue.sort_values("days_since", ascending=False)["network"])
+        more = f" {t('og')} {fmt.number(len(names) - 10, L)} {t('flere')}" if len(names) > 10 else ""
+        st.warning(t("Over mødekadencen") + ": " + ", ".join(names[:10]) + more)
     widgets.plot(charts.cadence(cad, L), "cadence")
 
 c1, c2 = st.columns(2)

@@ -96,8 +96,12 @@ def activity_timeline(df: pd.DataFrame, lang: str = "da") -> go.Figure:
                    _T("Måned", "Month", lang), _T("Antal", "Number", lang), height=300)  # fmt: skip
 
 
-def meetings_timeline(df: pd.DataFrame, lang: str = "da") -> go.Figure:
-    """A row per network, a marker per meeting: colour by format, symbol by kind."""
+def meetings_timeline(df: pd.DataFrame, lang: str = "da", top: int = 20) -> go.Figure:
+    """A row per network, a marker per meeting: colour by format, symbol by kind; with many
+    networks, the most active ones."""
+    n_networks = df["network"].nunique()
+    if n_networks > top:
+        df = df[df["network"].isin(df["network"].value_counts().index[:top])]
     symbols = {"network_meeting": "circle", "webinar": "diamond", "workshop": "square", "conference": "star",
                "committee_meeting": "triangle-up"}  # fmt: skip
     fig = go.Figure()
@@ -121,13 +125,19 @@ def meetings_timeline(df: pd.DataFrame, lang: str = "da") -> go.Figure:
             customdata=g["network"],
         )  # fmt: skip
     n = df["network"].nunique()
-    return _layout(fig, _T("Møder pr. netværk over tid", "Meetings per network over time", lang),
+    note = _T(
+        f" (de {top} mest aktive af {n_networks} netværk)",
+        f" (the {top} most active of {n_networks} networks)",
+        lang,
+    )
+    return _layout(fig, _T("Møder pr. netværk over tid", "Meetings per network over time", lang) + (note if n_networks > top else ""),
                    _T("Dato", "Date", lang), None, height=max(260, 90 + 48 * n))  # fmt: skip
 
 
-def cadence(df: pd.DataFrame, lang: str = "da") -> go.Figure:
-    """Days since each network's last meeting against its target interval; overdue bars in orange."""
-    d = df.sort_values("days_since")
+def cadence(df: pd.DataFrame, lang: str = "da", top: int = 25) -> go.Figure:
+    """Days since each network's last meeting against its target interval; overdue bars in orange.
+    With many networks, the longest since their last meeting."""
+    d = df.sort_values("days_since").tail(top)
     target = d["target_months"].astype(float) * 30.4
     overdue = (d["days_since"] > target) & d["ended"].isna()
     fig = go.Figure()
@@ -157,7 +167,12 @@ def cadence(df: pd.DataFrame, lang: str = "da") -> go.Figure:
     )
     fig.update_yaxes(categoryorder="array", categoryarray=list(d["network"]))
     fig.update_layout(barmode="overlay")
-    return _layout(fig, _T("Mødekadence: dage siden sidste møde", "Cadence: days since the last meeting", lang),
+    note = (
+        _T(f" (de {top} med længst siden af {len(df)})", f" (the {top} longest of {len(df)})", lang)
+        if len(df) > top
+        else ""
+    )
+    return _layout(fig, _T("Mødekadence: dage siden sidste møde", "Cadence: days since the last meeting", lang) + note,
                    _T("Dage", "Days", lang), None, height=max(240, 90 + 44 * len(d)))  # fmt: skip
 
 

@@ -39,6 +39,8 @@ EN: dict[str, str] = {
     "Vis netværksgraf: personer, organisationer og netværk": "Show the network graph: people, organisations and networks",
     "Viser de første": "Showing the first",
     "af": "of",
+    "og": "and",
+    "flere": "more",
     "rækker. Knapperne henter hele tabellen.": "rows. The buttons download the whole table.",
     "Intet matcher filtrene. Ret filtrene i sidepanelet, eller nulstil dem.": "Nothing matches the filters. Change them in the sidebar, or reset them.",
     "Databasen er tom. Indlæs regneark på siden Data, eller kør `make demo` for demodata.": "The database is empty. Load spreadsheets on the Data page, or run `make demo` for demo data.",

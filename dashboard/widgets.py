@@ -6,7 +6,6 @@ from collections.abc import Callable
 from typing import Any
 
 import pandas as pd
-import plotly.graph_objects as go
 import streamlit as st
 
 from dashboard import export, queries
@@ -97,8 +96,7 @@ def _titled(fig: Any) -> Any:
     title = fig.layout.title.text
     if title:
         st.markdown(f"#### {title}")
-        fig = go.Figure(fig)
-        fig.update_layout(title_text=None, margin_t=8)
+        fig.update_layout(title_text=None, margin_t=8)  # builders return a fresh figure: no copy needed
     return fig
 
 

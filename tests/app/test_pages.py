@@ -15,6 +15,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard import format as fmt
+from dashboard.queries import DETAIL_LIMIT
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGES = [
@@ -200,10 +201,19 @@ def big(demo_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def test_counts_come_from_the_database_not_from_the_rows_shown(big: Path) -> None:
-    """A table shows its first 5,000 rows; the figures above it count every row."""
+    """A table shows its first rows (DETAIL_LIMIT); the figures above it count every row."""
     at = _app("app_pages/people.py")
     m = _metrics(at)
     assert m["Medlemskaber"] == "6.081"
     assert m["Eksterne"] == fmt.number(38 + 1500, "da", 0)
-    assert len(at.dataframe[-1].value) == 5000
-    assert any("Viser de første 5.000 af 6.081 rækker" in c.value for c in at.caption)
+    assert len(at.dataframe[-1].value) == DETAIL_LIMIT < 6081
+    first = fmt.number(DETAIL_LIMIT, "da", 0)
+    assert any(f"Viser de første {first} af 6.081 rækker" in c.value for c in at.caption)
+
+
+def test_kilde_names_the_upload_behind_a_figure(demo: Path, views) -> None:
+    at = _app("app_pages/eu_projects.py", region="Region Syddanmark")
+    src = next(d.value for d in at.dataframe if "Fil" in d.value.columns)
+    assert list(src["Fil"]) == ["eu_projekter.xlsx"]
+    assert list(src["Rækker"]) == [5]
+    assert list(src["Af"]) == ["demo"]
