@@ -50,12 +50,6 @@ def read_file(path: Path, *, display_name: str | None = None) -> list[RawSheet]:
         ) from None
 
 
-def _cell(v: object) -> object:
-    if isinstance(v, str) and v == "":
-        return None
-    return v
-
-
 def _read_excel(path: Path, name: str) -> list[RawSheet]:
     wb = pc.CalamineWorkbook.from_path(str(path))
     try:
@@ -65,8 +59,8 @@ def _read_excel(path: Path, name: str) -> list[RawSheet]:
             sh = wb.get_sheet_by_name(sheet_name)
             first_row = sh.start[0] if sh.start else 0
             rows = []
-            for i, r in enumerate(sh.to_python()):
-                cells = [_cell(c) for c in r]
+            for i, r in enumerate(sh.iter_rows()):  # row by row: never two copies of the sheet
+                cells = [None if c == "" else c for c in r]
                 if any(c is not None for c in cells):
                     rows.append((first_row + i + 1, cells))
             out.append(RawSheet(name, sheet_name, rows, hidden=sheet_name in hidden))

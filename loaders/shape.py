@@ -225,8 +225,10 @@ def shape(sheet: RawSheet, kind: Kind | None = None) -> Shaped | None:
                     # Rows above the first "Eksterne" row are the internal members.
                     for r in records:
                         r.context.setdefault("is_external", False)
-                context.update(sec)
+                context = {**context, **sec}  # a new dict: earlier records keep theirs
                 skipped.append((row_no, "section"))
                 continue
-        records.append(Record(row_no, list(cells), dict(context)))
+        # Records share the reader's cell list and one context dict per section (a 500k-row sheet
+        # otherwise holds a million extra lists and dicts).
+        records.append(Record(row_no, cells, context))
     return Shaped(sheet, k, header_row, columns, extra, records, skipped, problems)
