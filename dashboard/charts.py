@@ -452,8 +452,12 @@ def eu_share_per_year(df: pd.DataFrame, lang: str = "da", top: int = 8) -> go.Fi
 # ---------------------------------------------------------------- funding pools
 
 
-def pool_capacity(df: pd.DataFrame, lang: str = "da") -> go.Figure:
-    """Capacity per year per pool, drawn as steps: a staircase pool climbs every year."""
+def pool_capacity(df: pd.DataFrame, lang: str = "da", top: int = len(OKABE_ITO)) -> go.Figure:
+    """Capacity per year per pool, drawn as steps: a staircase pool climbs every year. With more
+    pools than the palette has colours, the pools with the largest total capacity."""
+    n_pools = df["pool"].nunique()
+    if n_pools > top:
+        df = df[df["pool"].isin(df.groupby("pool")["capacity_dkk"].sum().nlargest(top).index)]
     fig = go.Figure()
     for i, (pool, g) in enumerate(df.groupby("pool", sort=True)):
         g = g.sort_values("year")
@@ -464,7 +468,12 @@ def pool_capacity(df: pd.DataFrame, lang: str = "da") -> go.Figure:
             hovertemplate="%{customdata} %{x}<br>%{text}<extra></extra>",
         )  # fmt: skip
     fig.update_xaxes(dtick=1)
-    return _layout(fig, _T("Puljernes kapacitet pr. år", "Pool capacity per year", lang),
+    note = (
+        _T(f" (de {top} største af {n_pools})", f" (the {top} largest of {n_pools})", lang)
+        if n_pools > top
+        else ""
+    )
+    return _layout(fig, _T("Puljernes kapacitet pr. år", "Pool capacity per year", lang) + note,
                    _T("År", "Year", lang), _T("mio. kr.", "DKK million", lang))  # fmt: skip
 
 
