@@ -53,6 +53,14 @@ def _reset() -> None:
         st.session_state["from"], st.session_state["to"] = bounds
 
 
+def _choice(key: str, label: str, options: list[str]) -> None:
+    """A filter bound to the URL; what is chosen stays offered even when other filters exclude it."""
+    chosen = st.session_state.get(key) or []
+    st.multiselect(
+        t(label), sorted(set(options) | set(chosen)), key=key, bind="query-params", placeholder=t("Alle")
+    )
+
+
 def sidebar() -> Filters:
     """Draw the filters; choices narrow to what exists under the other filters."""
     with st.sidebar:
@@ -66,14 +74,7 @@ def sidebar() -> Filters:
         f = current()
         options = queries.filter_options(f)
         for key, label in MULTI:
-            chosen = st.session_state.get(key) or []
-            st.multiselect(
-                t(label),
-                sorted(set(options[key]) | set(chosen)),
-                key=key,
-                bind="query-params",
-                placeholder=t("Alle"),
-            )
+            _choice(key, label, options[key])
         bounds = queries.year_bounds()
         if bounds:
             years = list(range(bounds[0], bounds[1] + 1))
@@ -82,14 +83,7 @@ def sidebar() -> Filters:
             c2.selectbox(t("Til år"), years, index=len(years) - 1, key="to", bind="query-params")
         with st.expander(t("Flere filtre"), expanded=any(st.session_state.get(k) for k, _ in MORE)):
             for key, label in MORE:
-                chosen = st.session_state.get(key) or []
-                st.multiselect(
-                    t(label),
-                    sorted(set(options[key]) | set(chosen)),
-                    key=key,
-                    bind="query-params",
-                    placeholder=t("Alle"),
-                )
+                _choice(key, label, options[key])
         st.button(t("Nulstil filtre"), on_click=_reset, key="reset_filters")
         when = queries.data_as_of()
         if when is not None:
