@@ -505,7 +505,7 @@ def pool_use(df: pd.DataFrame, lang: str = "da", top: int = 30) -> go.Figure:
                    _T("mio. kr.", "DKK million", lang), None, height=max(260, 90 + 26 * len(d)))  # fmt: skip
 
 
-def grant_sizes(df: pd.DataFrame, lang: str = "da", max_points: int = 1500) -> go.Figure:
+def grant_sizes(df: pd.DataFrame, lang: str = "da", max_points: int = 600) -> go.Figure:
     """Each allocation's size, per pool, against the pool's usual band (shaded); a fixed random
     sample of the allocations when there are more than max_points."""
     d = df.dropna(subset=["amount_dkk"])
