@@ -394,9 +394,17 @@ def eu_totals(f: Filters) -> tuple[int, Any, Any, int]:
 
 
 @st.cache_data(show_spinner=False)
-def allocation_count(f: Filters) -> int:
+def allocations_per_year(f: Filters) -> list[tuple[int, int]]:
+    """(year, allocations) under the filters, the latest year first."""
     w, p = where("allocations_v", f, "a")
-    return int(_one(f"SELECT count(*) FROM allocations_v a WHERE {w}", p))
+    source = "allocations a" if w == "TRUE" else "allocations_v a"  # no filter: no region to derive
+    rows = cursor().execute(f"SELECT a.year, count(*) FROM {source} WHERE {w} GROUP BY 1 ORDER BY 1 DESC", p)
+    return [(int(y), int(n)) for y, n in rows.fetchall()]
+
+
+def allocation_count(f: Filters) -> int:
+    """Allocations under the filters (the sum of the per-year counts, which are cached)."""
+    return sum(n for _, n in allocations_per_year(f))
 
 
 @st.cache_data(show_spinner=False)
@@ -489,12 +497,8 @@ def allocations(f: Filters, limit: int | None = DETAIL_LIMIT) -> pd.DataFrame:
     if limit:
         # The first `limit` rows lie in the latest years: the per-year counts (a dozen rows) say
         # from which year, so the sort sees those years instead of a million rows.
-        source = "allocations a" if w == "TRUE" else "allocations_v a"
-        per_year = cursor().execute(
-            f"SELECT a.year, count(*) FROM {source} WHERE {w} GROUP BY 1 ORDER BY 1 DESC", p
-        )
         seen = 0
-        for year, n in per_year.fetchall():
+        for year, n in allocations_per_year(f):
             seen += n
             if seen >= limit:
                 since = f" AND a.year >= {int(year)}"

@@ -59,8 +59,9 @@ CREATE OR REPLACE VIEW pools_v AS SELECT * EXCLUDE (batch_id) FROM pools_b;
 CREATE OR REPLACE VIEW allocations_b AS
 SELECT
     a.pool,
-    COALESCE(p.region, (SELECT min(p2.region) FROM pools p2 WHERE p2.pool = a.pool)) AS region,
+    COALESCE(p.region, pr.region) AS region,  -- the pool year's region, else the pool's
     a.year, a.project, a.recipient, a.amount_dkk, a.status, a.decided_on, a.batch_id
 FROM allocations a
-LEFT JOIN pools p ON p.pool = a.pool AND p.year = a.year;
+LEFT JOIN pools p ON p.pool = a.pool AND p.year = a.year
+LEFT JOIN (SELECT pool, min(region) AS region FROM pools GROUP BY pool) pr ON pr.pool = a.pool;
 CREATE OR REPLACE VIEW allocations_v AS SELECT * EXCLUDE (batch_id) FROM allocations_b;
