@@ -135,7 +135,7 @@ def filter_options(f: Filters) -> dict[str, list[str]]:
         selects, params = [], []
         for view, col in sources:
             w, p = where(view, g)
-            selects.append(f"SELECT {col} AS v FROM {view} WHERE {w}")
+            selects.append(f"SELECT DISTINCT {col} AS v FROM {view} WHERE {w}")
             params += p
         rows = (
             cursor()

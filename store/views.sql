@@ -6,16 +6,16 @@ SELECT
     m.person,
     m.title,
     m.organisation,
-    COALESCE(
-        (SELECT min(a.canonical) FROM org_aliases a WHERE a.alias = m.organisation),
-        m.organisation
-    )                                  AS organisation_canonical,
+    COALESCE(al.canonical, m.organisation) AS organisation_canonical,
     m.network,
     COALESCE(m.region, n.region)       AS region,
     m.is_external,
     m.batch_id
 FROM memberships m
-LEFT JOIN networks n ON n.network = m.network;
+LEFT JOIN networks n ON n.network = m.network
+-- one canonical name per alias (the first, should two be recorded)
+LEFT JOIN (SELECT alias, min(canonical) AS canonical FROM org_aliases GROUP BY alias) al
+       ON al.alias = m.organisation;
 
 -- Each *_b view is its public view plus batch_id (the batch that last wrote the row): internal,
 -- not part of the contract, it lets the "Kilde" lists name the uploads behind a figure without
