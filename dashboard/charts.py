@@ -71,6 +71,11 @@ def _layout(
     return fig
 
 
+def _top_note(n: int, top: int, lang: str, da: str = "største", en: str = "largest") -> str:
+    """' (de 25 største af 30)': a chart showing only part of what there is says so in its title."""
+    return _T(f" (de {top} {da} af {n})", f" (the {top} {en} of {n})", lang) if n > top else ""
+
+
 def _mio(series: pd.Series) -> list[float | None]:
     return [None if pd.isna(v) else float(v) / 1e6 for v in series]
 
@@ -125,12 +130,8 @@ def meetings_timeline(df: pd.DataFrame, lang: str = "da", top: int = 20) -> go.F
             customdata=g["network"],
         )  # fmt: skip
     n = df["network"].nunique()
-    note = _T(
-        f" (de {top} mest aktive af {n_networks} netværk)",
-        f" (the {top} most active of {n_networks} networks)",
-        lang,
-    )
-    return _layout(fig, _T("Møder pr. netværk over tid", "Meetings per network over time", lang) + (note if n_networks > top else ""),
+    note = _top_note(n_networks, top, lang, "mest aktive", "most active")
+    return _layout(fig, _T("Møder pr. netværk over tid", "Meetings per network over time", lang) + note,
                    _T("Dato", "Date", lang), None, height=max(260, 90 + 48 * n))  # fmt: skip
 
 
@@ -167,11 +168,7 @@ def cadence(df: pd.DataFrame, lang: str = "da", top: int = 25) -> go.Figure:
     )
     fig.update_yaxes(categoryorder="array", categoryarray=list(d["network"]))
     fig.update_layout(barmode="overlay")
-    note = (
-        _T(f" (de {top} med længst siden af {len(df)})", f" (the {top} longest of {len(df)})", lang)
-        if len(df) > top
-        else ""
-    )
+    note = _top_note(len(df), top, lang, "med længst siden", "longest since")
     return _layout(fig, _T("Mødekadence: dage siden sidste møde", "Cadence: days since the last meeting", lang) + note,
                    _T("Dage", "Days", lang), None, height=max(240, 90 + 44 * len(d)))  # fmt: skip
 
@@ -350,10 +347,6 @@ def _largest(df: pd.DataFrame, top: int) -> pd.DataFrame:
     return df.sort_values("region_share_dkk", ascending=False, na_position="last").head(top)
 
 
-def _top_note(n: int, top: int, lang: str) -> str:
-    return _T(f" (de {top} største af {n})", f" (the {top} largest of {n})", lang) if n > top else ""
-
-
 def eu_budget_vs_share(df: pd.DataFrame, lang: str = "da", top: int = TOP_PROJECTS) -> go.Figure:
     """Per project: total budget against the region's share, in mio. kr.; unknown totals say so."""
     d = _largest(df, top)
@@ -468,11 +461,7 @@ def pool_capacity(df: pd.DataFrame, lang: str = "da", top: int = len(OKABE_ITO))
             hovertemplate="%{customdata} %{x}<br>%{text}<extra></extra>",
         )  # fmt: skip
     fig.update_xaxes(dtick=1)
-    note = (
-        _T(f" (de {top} største af {n_pools})", f" (the {top} largest of {n_pools})", lang)
-        if n_pools > top
-        else ""
-    )
+    note = _top_note(n_pools, top, lang)
     return _layout(fig, _T("Puljernes kapacitet pr. år", "Pool capacity per year", lang) + note,
                    _T("År", "Year", lang), _T("mio. kr.", "DKK million", lang))  # fmt: skip
 
@@ -496,11 +485,7 @@ def pool_use(df: pd.DataFrame, lang: str = "da", top: int = 30) -> go.Figure:
             text=[fmt.amount(v, lang) for v in d[col]], hovertemplate="%{y}: " + name.lower() + " %{text}<extra></extra>",
         )  # fmt: skip
     fig.update_layout(barmode="stack")
-    note = (
-        _T(f" (de seneste {top} af {len(df)})", f" (the latest {top} of {len(df)})", lang)
-        if len(df) > top
-        else ""
-    )
+    note = _top_note(len(df), top, lang, "seneste", "latest")
     return _layout(fig, _T("Bevilget, udbetalt og resterende pr. pulje og år", "Granted, paid and remaining per pool and year", lang) + note,
                    _T("mio. kr.", "DKK million", lang), None, height=max(260, 90 + 26 * len(d)))  # fmt: skip
 
