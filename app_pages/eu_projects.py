@@ -34,8 +34,7 @@ if not per_year.empty:
 st.subheader(t("Projekter"))
 name = projects["acronym"].fillna(projects["title"])
 shown = projects[name.isin(picked)] if picked else projects
-if picked:
-    st.caption(t("Viser kun") + ": " + ", ".join(picked) + " · " + t("klik i grafen igen for at vælge andre"))
+widgets.picked_note(picked)
 
 
 def build(frame):
@@ -66,9 +65,11 @@ def build(frame):
     return out
 
 
-widgets.table(build(shown), "eu_table")
-if not picked:
-    widgets.shown_of(len(shown), n_projects)
-widgets.downloads(
-    build(shown) if picked else lambda: build(queries.eu_projects(f, limit=None)), "eu_projekter", "eu"
+widgets.detail_table(
+    shown,
+    len(shown) if picked else n_projects,
+    build,
+    (lambda: shown) if picked else (lambda: queries.eu_projects(f, limit=None)),
+    key="eu",
+    file_name="eu_projekter",
 )

@@ -59,8 +59,7 @@ def only_picked(frame):
 
 shown = only_picked(queries.allocations(narrowed)) if picked else allocations
 total = queries.allocation_count(narrowed) if not picked or len(pools_years) == 1 else len(shown)
-if picked:
-    st.caption(t("Viser kun") + ": " + ", ".join(p.replace("|", " ") for p in picked))
+widgets.picked_note([k.replace("|", " ") for k in picked])
 
 
 def build(frame):
@@ -83,9 +82,12 @@ def build(frame):
     return out
 
 
-widgets.table(build(shown), "alloc_table")
-widgets.shown_of(len(shown), total)
-widgets.downloads(
-    lambda: build(only_picked(queries.allocations(narrowed, limit=None))), "bevillinger", "allocations"
+widgets.detail_table(
+    shown,
+    total,
+    build,
+    lambda: only_picked(queries.allocations(narrowed, limit=None)),
+    key="allocations",
+    file_name="bevillinger",
 )
 widgets.source("allocations_v", f, "allocations")

@@ -46,8 +46,7 @@ st.caption(
 st.subheader(t("Møder og temaer"))
 narrowed = replace(f, network=tuple(picked)) if picked else f
 shown = queries.meetings(narrowed) if picked else meetings
-if picked:
-    st.caption(t("Viser kun") + ": " + ", ".join(picked) + " · " + t("klik i grafen igen for at vælge andre"))
+widgets.picked_note(picked)
 
 
 def build(frame):
@@ -61,6 +60,11 @@ def build(frame):
     return out
 
 
-widgets.table(build(shown), "meetings_table")
-widgets.shown_of(len(shown), queries.meeting_count(narrowed))
-widgets.downloads(lambda: build(queries.meetings(narrowed, limit=None)), "moeder", "meetings")
+widgets.detail_table(
+    shown,
+    queries.meeting_count(narrowed),
+    build,
+    lambda: queries.meetings(narrowed, limit=None),
+    key="meetings",
+    file_name="moeder",
+)

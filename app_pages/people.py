@@ -38,8 +38,7 @@ search = st.text_input(t("Søg i navn, titel eller organisation"), key="people_s
 # A click on an organisation's bar, and the search, narrow the table in the database, not in the
 # first rows only.
 narrowed = replace(f, organisation=tuple(picked)) if picked else f
-if picked:
-    st.caption(t("Viser kun") + ": " + ", ".join(picked))
+widgets.picked_note(picked)
 shown = queries.people(narrowed, with_names=True, search=search) if (picked or search) else people
 
 
@@ -61,9 +60,11 @@ def build(frame):
     return out
 
 
-widgets.table(build(shown), "people_table")
-if len(shown) == queries.DETAIL_LIMIT or not (picked or search):
-    widgets.shown_of(len(shown), queries.people_counts(narrowed)[0] if not search else len(shown))
-widgets.downloads(
-    lambda: build(queries.people(narrowed, with_names=True, search=search, limit=None)), "deltagere", "people"
+widgets.detail_table(
+    shown,
+    len(shown) if search else queries.people_counts(narrowed)[0],  # a search's total is not counted
+    build,
+    lambda: queries.people(narrowed, with_names=True, search=search, limit=None),
+    key="people",
+    file_name="deltagere",
 )

@@ -67,6 +67,30 @@ def downloads(table: pd.DataFrame | Callable[[], pd.DataFrame], name: str, key: 
     )
 
 
+def detail_table(
+    shown: pd.DataFrame,
+    total: int,
+    build: Callable[[pd.DataFrame], pd.DataFrame],
+    everything: Callable[[], pd.DataFrame],
+    *,
+    key: str,
+    file_name: str,
+) -> None:
+    """A page's detail table: its first rows as built for reading, a note when there are more, and
+    download buttons that build the whole table (everything()) only when clicked."""
+    table(build(shown), f"{key}_table")
+    shown_of(len(shown), total)
+    downloads(lambda: build(everything()), file_name, key)
+
+
+def picked_note(labels: list[str]) -> None:
+    """Say what a click in a chart narrowed the table to, and how to undo it."""
+    if labels:
+        st.caption(
+            t("Viser kun") + ": " + ", ".join(labels) + " · " + t("klik i grafen igen for at vælge andre")
+        )
+
+
 def shown_of(shown: int, total: int) -> None:
     """Say so when the table holds only the first rows of more."""
     if total > shown:
