@@ -82,8 +82,13 @@ def _limit(limit: int | None) -> str:
     return f" LIMIT {int(limit)}" if limit else ""
 
 
+def _row(sql: str, params: list[Any] | None = None) -> tuple[Any, ...]:
+    """The one row an aggregate returns."""
+    return cursor().execute(sql, params or []).fetchone()
+
+
 def _one(sql: str, params: list[Any] | None = None) -> Any:
-    row = cursor().execute(sql, params or []).fetchone()
+    row = _row(sql, params)
     return row[0] if row else None
 
 
@@ -102,15 +107,11 @@ def is_empty() -> bool:
 @st.cache_data(show_spinner=False)
 def year_bounds() -> tuple[int, int] | None:
     """The first and last year anything in the data touches."""
-    row = (
-        cursor()
-        .execute(
-            """SELECT min(y), max(y) FROM (
-             SELECT year(meeting_date) AS y FROM meetings
-             UNION ALL SELECT start_year FROM eu_projects UNION ALL SELECT end_year FROM eu_projects
-             UNION ALL SELECT year FROM pools UNION ALL SELECT year FROM allocations) WHERE y IS NOT NULL"""
-        )
-        .fetchone()
+    row = _row(
+        """SELECT min(y), max(y) FROM (
+         SELECT year(meeting_date) AS y FROM meetings
+         UNION ALL SELECT start_year FROM eu_projects UNION ALL SELECT end_year FROM eu_projects
+         UNION ALL SELECT year FROM pools UNION ALL SELECT year FROM allocations) WHERE y IS NOT NULL"""
     )
     return (int(row[0]), int(row[1])) if row and row[0] is not None else None
 
@@ -218,20 +219,12 @@ def kpis(f: Filters) -> Kpis:
         .execute(f"SELECT year(meeting_date), count(*) FROM meetings_v WHERE {wm} GROUP BY 1", pm)
         .fetchall()
     )
-    people = (
-        cursor()
-        .execute(
-            f"SELECT count(DISTINCT lower(person)), count(DISTINCT lower(person)) FILTER (WHERE is_external), "
-            f"count(DISTINCT organisation_canonical) FROM participants_v WHERE {wp}",
-            pp,
-        )
-        .fetchone()
+    people = _row(
+        f"SELECT count(DISTINCT lower(person)), count(DISTINCT lower(person)) FILTER (WHERE is_external), "
+        f"count(DISTINCT organisation_canonical) FROM participants_v WHERE {wp}",
+        pp,
     )
-    eu = (
-        cursor()
-        .execute(f"SELECT sum(region_share_dkk), count(*) FROM eu_projects_v WHERE {we}", pe)
-        .fetchone()
-    )
+    eu = _row(f"SELECT sum(region_share_dkk), count(*) FROM eu_projects_v WHERE {we}", pe)
     return Kpis(
         active_networks=int(_one(f"SELECT count(DISTINCT network) FROM meetings_v WHERE {wm}", pm) or 0),
         participants=int(people[0]),
@@ -362,14 +355,10 @@ def graph_edges(f: Filters, with_names: bool = True) -> pd.DataFrame:
 def people_counts(f: Filters) -> tuple[int, int, int]:
     """Memberships, internal and external, counted in the database (not in the shown rows)."""
     w, p = where("participants_v", f)
-    row = (
-        cursor()
-        .execute(
-            f"SELECT count(*), count(*) FILTER (WHERE NOT coalesce(is_external, FALSE)), count(*) FILTER (WHERE is_external) "
-            f"FROM participants_v WHERE {w}",
-            p,
-        )
-        .fetchone()
+    row = _row(
+        f"SELECT count(*), count(*) FILTER (WHERE NOT coalesce(is_external, FALSE)), count(*) FILTER (WHERE is_external) "
+        f"FROM participants_v WHERE {w}",
+        p,
     )
     return int(row[0]), int(row[1]), int(row[2])
 
@@ -381,14 +370,10 @@ def people_counts(f: Filters) -> tuple[int, int, int]:
 def eu_totals(f: Filters) -> tuple[int, Any, Any, int]:
     """Projects, the region's share, known total budgets and how many budgets are unknown."""
     w, p = where("eu_projects_v", f)
-    row = (
-        cursor()
-        .execute(
-            f"SELECT count(*), sum(region_share_dkk), sum(total_budget_dkk), count(*) FILTER (WHERE total_budget_dkk IS NULL) "
-            f"FROM eu_projects_v WHERE {w}",
-            p,
-        )
-        .fetchone()
+    row = _row(
+        f"SELECT count(*), sum(region_share_dkk), sum(total_budget_dkk), count(*) FILTER (WHERE total_budget_dkk IS NULL) "
+        f"FROM eu_projects_v WHERE {w}",
+        p,
     )
     return int(row[0]), row[1], row[2], int(row[3])
 
