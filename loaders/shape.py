@@ -8,12 +8,15 @@ module turns such a grid into data records with the context the section rows giv
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+
+import numpy as np
+import pyarrow.compute as pac
 
 from loaders.kinds import KINDS, LOAD_ORDER, Field, Kind
 from loaders.parse import clean_text, header_parts, normalise_header
 from loaders.problems import Problem
-from loaders.read import RawSheet
+from loaders.read import Column, RawSheet
 
 HEADER_SEARCH_ROWS = 20
 _TOTAL = re.compile(r"^\s*(i\s*alt|total[t]?|sum|summa|in\s+total|grand\s+total|samlet|totalt)\b", re.I)
@@ -25,26 +28,36 @@ _NETWORK_WORDS = re.compile(r"(netværk|network|udvalg|committee)", re.I)
 
 
 @dataclass
-class Record:
-    """One data row: its row number, its cells, and what section rows above it said."""
-
-    row: int
-    cells: list[object]
-    context: dict[str, object] = field(default_factory=dict)
-
-
-@dataclass
 class Shaped:
-    """A sheet whose header and kind are known."""
+    """A sheet whose header and kind are known, and which of its rows are data records."""
 
     sheet: RawSheet
     kind: Kind
     header_row: int
     columns: dict[str, tuple[int, str]]  # field -> (cell index, header as written)
     extra: list[tuple[int, str]]  # columns no field claims: kept as notes
-    records: list[Record]
-    skipped: list[tuple[int, str]]  # (row, reason) for totals and repeated headers
+    idx: np.ndarray  # the records: positions among the sheet's non-blank rows
+    skipped: list[tuple[int, str]]  # (row, reason) for totals, repeated headers and section rows
     problems: list[Problem]
+    contexts: list[dict[str, object]] | None = None  # per record, what section rows above it said
+
+    @property
+    def n(self) -> int:
+        """How many records."""
+        return len(self.idx)
+
+    @property
+    def rows(self) -> list[int]:
+        """Each record's row number as Excel shows it."""
+        return self.sheet.row_numbers[self.idx].tolist()
+
+    def context(self, i: int) -> dict[str, object]:
+        """What section rows above record i said about it."""
+        return self.contexts[i] if self.contexts is not None else {}
+
+    def column(self, ci: int) -> Column:
+        """Column ci over the records, dictionary-encoded."""
+        return self.sheet.column(ci, self.idx)
 
 
 def _synonyms(f: Field) -> set[str]:
@@ -111,10 +124,11 @@ def _score(kind: Kind, claims: dict[str, list[tuple[int, str, int]]]) -> tuple[i
 
 
 def find_header(sheet: RawSheet, kind: Kind | None = None) -> tuple[int, Kind] | None:
-    """The index in sheet.rows of the header row and the kind it reveals, or None."""
+    """The position among the sheet's non-blank rows of the header row and the kind it reveals, or None."""
     kinds = [kind] if kind else [KINDS[k] for k in LOAD_ORDER]
     best: tuple[tuple[int, int, int], int, Kind] | None = None
-    for idx, (_, cells) in enumerate(sheet.rows[:HEADER_SEARCH_ROWS]):
+    for idx in range(min(sheet.n, HEADER_SEARCH_ROWS)):
+        cells = sheet.row(idx)
         texts = [c for c in cells if isinstance(c, str) and c.strip()]
         if len(texts) < 2:
             continue
@@ -160,13 +174,41 @@ def _section(text: str, kind: Kind) -> dict[str, object] | None:
     return None
 
 
+# Every cell _TOTAL or _TOTAL_CELL matches starts like this (RE2 has no Unicode \\s: Python's spaces
+# are spelled out); the exact test is _is_total, on these rows only.
+_SP = r"[\s\x0b\x1c-\x1f\x85\p{Z}]"
+_TOTAL_HINT = rf"^{_SP}*(i{_SP}*alt|total|sum|samlet|in{_SP}+total|grand{_SP}+total)"
+_NOT_ALNUM = r"[^\p{L}\p{N}]"
+
+
+def _text_mask(col: object, pattern: str) -> np.ndarray:
+    return pac.fill_null(pac.match_substring_regex(col, pattern, ignore_case=True), False).to_numpy(
+        zero_copy_only=False
+    )
+
+
+def _header_like(col: object, norm: str) -> np.ndarray:
+    """Rows whose cell may normalise to norm: equal for plain ASCII text, a similar length otherwise."""
+    kept = pac.replace_substring_regex(pac.utf8_lower(col), _NOT_ALNUM, "")
+    same = pac.fill_null(pac.equal(kept, norm), False).to_numpy(zero_copy_only=False)
+    other = pac.and_(
+        pac.invert(pac.string_is_ascii(col)),
+        pac.less_equal(pac.abs(pac.subtract(pac.utf8_length(kept), len(norm))), 2 + len(norm) // 4),
+    )
+    return same | pac.fill_null(other, False).to_numpy(zero_copy_only=False)
+
+
 def shape(sheet: RawSheet, kind: Kind | None = None) -> Shaped | None:
-    """Find header and kind and split the rows into records, skipped rows and problems; None if no header."""
+    """Find header and kind and split the rows into records, skipped rows and problems; None if no header.
+
+    Rows are told apart column-wise: only rows that might be a total, a repeated header or a
+    section row (a handful in a sheet of any size) are looked at one by one.
+    """
     found = find_header(sheet, kind)
     if found is None:
         return None
     idx, k = found
-    header_row, header_cells = sheet.rows[idx]
+    header_row, header_cells = int(sheet.row_numbers[idx]), sheet.row(idx)
     claims, extra = _map_row(k, header_cells)
     problems: list[Problem] = []
     columns: dict[str, tuple[int, str]] = {}
@@ -192,20 +234,34 @@ def shape(sheet: RawSheet, kind: Kind | None = None) -> Shaped | None:
     # A repeated header row repeats the first header cell: only such rows are compared in full.
     probe = next((i for i, h in enumerate(header_norm) if h), None)
 
-    records: list[Record] = []
+    start = idx + 1
+    texts = sheet.text_columns(start)
+    m = sheet.n - start
+    filled = np.zeros(m, dtype=np.int64)
+    first = np.full(m, len(texts), dtype=np.int64)
+    maybe = np.zeros(m, dtype=bool)
+    for j, col in enumerate(texts):
+        f = pac.fill_null(pac.not_equal(pac.utf8_trim_whitespace(col), ""), False).to_numpy(
+            zero_copy_only=False
+        )
+        filled += f
+        first = np.where(f & (first == len(texts)), j, first)
+        maybe |= _text_mask(col, _TOTAL_HINT)
+        if j == probe:
+            maybe |= _header_like(col, header_norm[probe])
+    maybe |= (filled == 1) & (first <= first_col)
+    maybe &= filled > 0
+
     skipped: list[tuple[int, str]] = []
-    context: dict[str, object] = {}
+    is_record = filled > 0
+    segments: list[tuple[int, dict[str, object]]] = [(0, {})]  # (first position, context)
     seen_external_section = False
-    for row_no, cells in sheet.rows[idx + 1 :]:
-        filled = [
-            (i, c)
-            for i, c in enumerate(cells)
-            if c is not None and not (isinstance(c, str) and not c.strip())
-        ]
-        if not filled:
-            continue
+    for pos in np.flatnonzero(maybe).tolist():
+        row_no = int(sheet.row_numbers[start + pos])
+        cells = sheet.row(start + pos)
         if _is_total(cells):
             skipped.append((row_no, "total"))
+            is_record[pos] = False
             continue
         if (
             probe is not None
@@ -216,19 +272,25 @@ def shape(sheet: RawSheet, kind: Kind | None = None) -> Shaped | None:
             norm = [normalise_header(c) if isinstance(c, str) else "" for c in cells]
             if norm[: len(header_norm)] == header_norm[: len(norm)]:
                 skipped.append((row_no, "repeated_header"))
+                is_record[pos] = False
                 continue
-        if len(filled) == 1 and filled[0][0] <= first_col and isinstance(filled[0][1], str):
-            sec = _section(filled[0][1], k)
+        if filled[pos] == 1 and first[pos] <= first_col and isinstance(cells[first[pos]], str):
+            sec = _section(cells[first[pos]], k)  # type: ignore[arg-type]
             if sec is not None:
                 if "is_external" in sec and not seen_external_section:
                     seen_external_section = True
                     # Rows above the first "Eksterne" row are the internal members.
-                    for r in records:
-                        r.context.setdefault("is_external", False)
-                context = {**context, **sec}  # a new dict: earlier records keep theirs
+                    for _, ctx in segments:
+                        ctx.setdefault("is_external", False)
+                segments.append((pos, {**segments[-1][1], **sec}))  # a new dict: earlier records keep theirs
                 skipped.append((row_no, "section"))
-                continue
-        # Records share the reader's cell list and one context dict per section (a 500k-row sheet
-        # otherwise holds a million extra lists and dicts).
-        records.append(Record(row_no, cells, context))
-    return Shaped(sheet, k, header_row, columns, extra, records, skipped, problems)
+                is_record[pos] = False
+    positions = np.flatnonzero(is_record)
+    contexts = None
+    if len(segments) > 1 or segments[0][1]:
+        # Records share one context dict per section (a 500k-row sheet would otherwise hold 500k dicts).
+        starts = np.array([p for p, _ in segments])
+        which = np.searchsorted(starts, positions, side="right") - 1
+        dicts = [d for _, d in segments]
+        contexts = [dicts[w] for w in which.tolist()]
+    return Shaped(sheet, k, header_row, columns, extra, positions + start, skipped, problems, contexts)

@@ -13,8 +13,11 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+import numpy as np
+
 from loaders import parse as P
 from loaders.problems import Problem
+from loaders.read import Column, _take
 from loaders.shape import Shaped
 
 DEFAULT_EUR_DKK = Decimal("7.46")
@@ -98,10 +101,12 @@ def validate(shaped: Shaped, set_values: dict[str, str] | None = None) -> Valida
     set_values = dict(set_values or {})
     fx_override = set_values.pop("fx_rate", None)
     sheet = shaped.sheet
-    n = len(shaped.records)
+    n = shaped.n
+    rows = shaped.rows
     errors: list[Problem] = list(shaped.problems)
     bad: dict[int, None] = {}  # record index -> rejected (ordered set)
     values: dict[str, list[Any]] = {}
+    missing: dict[str, np.ndarray] = {}  # field -> records whose cell is blank and not filled in
 
     def err(i: int, code: str, fname: str, value: object = None, **params: object) -> None:
         col = shaped.columns.get(fname, (None, None))[1] or kind.field(fname).label_da
@@ -110,7 +115,7 @@ def validate(shaped: Shaped, set_values: dict[str, str] | None = None) -> Valida
                 code,
                 file=sheet.file,
                 sheet=sheet.sheet,
-                row=shaped.records[i].row,
+                row=rows[i],
                 column=col,
                 field=fname,
                 value=value,
@@ -120,23 +125,10 @@ def validate(shaped: Shaped, set_values: dict[str, str] | None = None) -> Valida
         bad[i] = None
 
     for f in kind.fields:
-        if f.name in shaped.columns:
-            ci, header = shaped.columns[f.name]
-            raw = [r.cells[ci] if ci < len(r.cells) else None for r in shaped.records]
-        else:
-            header = None
-            raw = [None] * n
-        # Section rows ("Eksterne", a network name) and --set fill what the sheet leaves blank.
-        fallback = set_values.get(f.name)
-        for i, r in enumerate(shaped.records):
-            if raw[i] is None or (isinstance(raw[i], str) and not raw[i].strip()):
-                if f.name in r.context:
-                    raw[i] = r.context[f.name]
-                elif fallback is not None:
-                    raw[i] = fallback
         ftype = _field_type(kind.name, f.name, f.type)
-        parsed, problems = P.parse_column(PARSERS[ftype], raw)
-        for i, e in problems:
+        header = shaped.columns[f.name][1] if f.name in shaped.columns else None
+        raw, parsed, failed, blank = _parse_field(shaped, f.name, PARSERS[ftype], set_values.get(f.name))
+        for i, e in failed:
             err(i, e.code, f.name, raw[i])
         if ftype == "amount" and header:
             mult = P.header_multiplier(header)
@@ -150,13 +142,13 @@ def validate(shaped: Shaped, set_values: dict[str, str] | None = None) -> Valida
                 ]
         values[f.name] = parsed
         values[f.name + "__raw"] = raw
+        missing[f.name] = blank
 
     for f in kind.fields:
         if f.required:
-            for i, (val, raw_i) in enumerate(zip(values[f.name], values[f.name + "__raw"], strict=True)):
-                # A value that failed to parse is already reported; only a blank cell is "required".
-                if val is None and (raw_i is None or not str(raw_i).strip()):
-                    err(i, "value.required", f.name)
+            # A value that failed to parse is already reported; only a blank cell is "required".
+            for i in missing[f.name].tolist():
+                err(i, "value.required", f.name)
 
     # A required field with no column, no --set and no section row is one sheet-level error,
     # not the same message on every row.
@@ -164,7 +156,7 @@ def validate(shaped: Shaped, set_values: dict[str, str] | None = None) -> Valida
         alternatives = fname.split("|")
         if any(a in shaped.columns or a in set_values for a in alternatives):
             continue
-        if any(a in r.context for a in alternatives for r in shaped.records):
+        if shaped.contexts is not None and any(a in c for a in alternatives for c in shaped.contexts):
             continue
         f0 = kind.field(alternatives[0])
         errors.append(
@@ -177,7 +169,7 @@ def validate(shaped: Shaped, set_values: dict[str, str] | None = None) -> Valida
                 params={"field_label": f0.label_da, "example": f0.synonyms[0]},
             )
         )
-        return Validated(kind.name, kind.table, {}, [], errors, rejected_rows={r.row for r in shaped.records})
+        return Validated(kind.name, kind.table, {}, [], errors, rejected_rows=set(rows))
 
     derive = _DERIVE[kind.name]
     fx = Decimal(fx_override) if fx_override else eur_rate()
@@ -195,21 +187,25 @@ def validate(shaped: Shaped, set_values: dict[str, str] | None = None) -> Valida
                 "row.duplicate_key",
                 kind.fields[0].name,
                 " | ".join(str(k) for k in key),
-                first_row=shaped.records[first[key]].row,
+                first_row=rows[first[key]],
                 key=" | ".join(str(k) for k in key),
             )
         else:
             first[key] = i
 
-    keep = [i for i in range(n) if i not in bad]
-    rows = {c: [vals[i] for i in keep] for c, vals in table_rows.items()}
+    if bad:
+        keep = [i for i in range(n) if i not in bad]
+        table_rows = {c: [vals[i] for i in keep] for c, vals in table_rows.items()}
+        kept_rows = [rows[i] for i in keep]
+    else:
+        kept_rows = rows
     v = Validated(
         kind.name,
         kind.table,
-        rows,
-        [shaped.records[i].row for i in keep],
+        table_rows,
+        kept_rows,
         errors,
-        rejected_rows={shaped.records[i].row for i in bad},
+        rejected_rows={rows[i] for i in bad},
         fx_rate=fx if kind.name in ("eu_projects", "eu_partners") else None,
     )
     if shaped.extra:
@@ -227,15 +223,94 @@ def validate(shaped: Shaped, set_values: dict[str, str] | None = None) -> Valida
     return v
 
 
+def _is_blank(v: object) -> bool:
+    return v is None or (isinstance(v, str) and not v.strip())
+
+
+def _same(a: object, b: object) -> bool:
+    """Two parse outcomes that mean the same: equal values, or the same error."""
+    if isinstance(a, P.ParseError) or isinstance(b, P.ParseError):
+        return isinstance(a, P.ParseError) and isinstance(b, P.ParseError) and a.code == b.code
+    return type(a) is type(b) and a == b
+
+
+def _parse_field(
+    shaped: Shaped, fname: str, parser: Callable[[Any], Any], fallback: str | None
+) -> tuple[list[Any], list[Any], list[tuple[int, P.ParseError]], np.ndarray]:
+    """One field over every record: (cells, parsed values, parse errors, records left blank).
+
+    Each distinct cell is parsed once. A cell whose text a number cell could also have given
+    ("1.125": one and an eighth, or Danish for 1125) is typed exactly only when the two
+    readings parse differently. Section rows and --set fill cells the sheet leaves blank.
+    """
+    n = shaped.n
+    if fname in shaped.columns:
+        col = shaped.column(shaped.columns[fname][0])
+    else:
+        col = Column(np.zeros(n, dtype=np.int64), [None], [False], [None])
+    outcome: list[Any] = []
+    unsettled: list[int] = []
+    for j, v in enumerate(col.values):
+        res = _outcome(parser, v)
+        if col.ambiguous[j] and not _same(res, _outcome(parser, col.texts[j])):
+            unsettled.append(j)
+        outcome.append(res)
+    if unsettled:
+        col = shaped.sheet.settle(shaped.columns[fname][0], shaped.idx, col, unsettled)
+        outcome += [_outcome(parser, v) for v in col.values[len(outcome) :]]
+    blank_codes = [j for j, v in enumerate(col.values) if _is_blank(v)]
+    blank = np.flatnonzero(np.isin(col.codes, blank_codes)) if blank_codes else np.zeros(0, np.int64)
+    raw = col.tolist()
+    parsed = _take(outcome, col.codes)
+    failed_codes = [j for j, o in enumerate(outcome) if isinstance(o, P.ParseError)]
+    failed = set(np.flatnonzero(np.isin(col.codes, failed_codes)).tolist()) if failed_codes else set()
+    if len(blank) and (fallback is not None or shaped.contexts is not None):
+        # Fill from the section rows, else --set; parse each filling once.
+        fills: dict[tuple[type, object], Any] = {}
+        still = []
+        for i in blank.tolist():
+            ctx = shaped.context(i)
+            v = ctx[fname] if fname in ctx else fallback
+            if _is_blank(v):
+                still.append(i)
+                continue
+            raw[i] = v
+            key = (type(v), v)
+            if key not in fills:
+                fills[key] = _outcome(parser, v)
+            parsed[i] = fills[key]
+            if isinstance(parsed[i], P.ParseError):
+                failed.add(i)
+        blank = np.array(still, dtype=np.int64)
+    errors = []
+    for i in sorted(failed):
+        errors.append((i, parsed[i]))
+        parsed[i] = None
+    if len(blank):
+        blank = blank[np.array([parsed[i] is None for i in blank.tolist()], dtype=bool)]
+    return raw, parsed, errors, blank
+
+
+def _outcome(parser: Callable[[Any], Any], v: object) -> Any:
+    try:
+        return parser(v)
+    except P.ParseError as e:
+        return e
+
+
 def _notes(shaped: Shaped, values: dict[str, list[Any]]) -> list[str | None]:
     """The note column plus every column no field claims, as 'Header: value' text."""
+    note = values.get("note") or [None] * shaped.n
+    if not shaped.extra:
+        return list(note)
+    extra = []
+    for ci, header in shaped.extra:
+        col = shaped.column(ci)
+        extra.append(_take([f"{header}: {t}" if (t := P.clean_text(v)) else None for v in col.values], col.codes))
     out: list[str | None] = []
-    for i, r in enumerate(shaped.records):
-        parts = [values["note"][i]] if values.get("note") and values["note"][i] else []
-        for ci, header in shaped.extra:
-            cell = P.clean_text(r.cells[ci]) if ci < len(r.cells) else None
-            if cell:
-                parts.append(f"{header}: {cell}")
+    for i in range(shaped.n):
+        parts = [note[i]] if note[i] else []
+        parts += [e[i] for e in extra if e[i]]
         out.append("; ".join(parts) if parts else None)
     return out
 
@@ -244,7 +319,6 @@ Err = Callable[..., None]
 
 
 def _participants(shaped: Shaped, v: dict[str, list[Any]], err: Err, fx: Decimal) -> dict[str, list[Any]]:
-    n = len(shaped.records)
     return {
         "person": v["person"],
         "network": v["network"],
@@ -254,13 +328,13 @@ def _participants(shaped: Shaped, v: dict[str, list[Any]], err: Err, fx: Decimal
         "is_external": v["is_external"],
         "joined": v["joined"],
         "left_on": v["left_on"],
-        "note": _notes(shaped, v) if n else [],
+        "note": _notes(shaped, v),
     }
 
 
 def _meetings(shaped: Shaped, v: dict[str, list[Any]], err: Err, fx: Decimal) -> dict[str, list[Any]]:
     fmt: list[str | None] = []
-    for i in range(len(shaped.records)):
+    for i in range(shaped.n):
         try:
             fmt.append(P.parse_format(v["format"][i], v["host"][i]))
         except P.ParseError as e:
@@ -334,7 +408,7 @@ def _eu_partners(shaped: Shaped, v: dict[str, list[Any]], err: Err, fx: Decimal)
         "eu_contribution_dkk", "total_cost_dkk", "currency", "fx_rate", "note",
     )}  # fmt: skip
     notes = _notes(shaped, v)
-    for i in range(len(shaped.records)):
+    for i in range(shaped.n):
         cur, rate = _currency(v, i, amounts, header_currency, cordis, fx, err)
         acronym, pid = v["acronym"][i], v["project_id"][i]
         if not acronym and not pid:
@@ -352,7 +426,7 @@ def _eu_partners(shaped: Shaped, v: dict[str, list[Any]], err: Err, fx: Decimal)
 
 
 def _eu_projects(shaped: Shaped, v: dict[str, list[Any]], err: Err, fx: Decimal) -> dict[str, list[Any]]:
-    n = len(shaped.records)
+    n = shaped.n
     header_currency, cordis = _header_currency(shaped, ("total_budget", "eu_contribution", "region_share"))
     out: dict[str, list[Any]] = {
         k: []
@@ -428,7 +502,7 @@ def _eu_projects(shaped: Shaped, v: dict[str, list[Any]], err: Err, fx: Decimal)
 
 
 def _pools(shaped: Shaped, v: dict[str, list[Any]], err: Err, fx: Decimal) -> dict[str, list[Any]]:
-    for i in range(len(shaped.records)):
+    for i in range(shaped.n):
         lo, hi = v["band_min"][i], v["band_max"][i]
         if lo is not None and hi is not None and hi < lo:
             err(i, "period.reversed", "band_max", v["band_max__raw"][i])
