@@ -123,9 +123,7 @@ def _to_arrow(rows: dict[str, list[Any]], src_rows: list[int], cols: list[tuple[
             # More decimals than the column keeps: round, each distinct value once.
             q = Decimal(1).scaleb(-t.scale)
             rounded: dict[Any, Decimal] = {}
-            values = [
-                None if v is None else rounded.setdefault(v, Decimal(v).quantize(q)) for v in values
-            ]
+            values = [None if v is None else rounded.setdefault(v, Decimal(v).quantize(q)) for v in values]
             arrays.append(pa.array(values, type=t))
         names.append(name)
     return pa.Table.from_arrays(arrays, names=names)

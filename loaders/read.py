@@ -41,7 +41,11 @@ _LONG_DIGITS = re.compile(r"-?[1-9]\d{15,}")  # an identifier as text, or a huge
 _STAMP = re.compile(r"(\d{4})-(\d\d)-(\d\d) (\d\d):(\d\d):(\d\d)(?:\.(\d{1,6})\d*)?")
 # The same patterns for Arrow (RE2), to find the few distinct texts that need guess() at all.
 _AMBIGUOUS_TEXT = r"^(true|false|-?(0|[1-9][0-9]{0,14})(\.[0-9]{0,8}[1-9])?|-?[1-9][0-9]{15,})$"
-_TYPED_TEXT = r"^(true|false|-?(0|[1-9][0-9]{0,14})(\.[0-9]{0,8}[1-9])?|[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9:.]+|)$"
+# Text clean_text keeps as it is: printable, no space or quote first, no space last, no two spaces.
+_CLEAN_TEXT = r"^[^\p{C}\p{Z}']([^\p{C}\p{Z}]| [^\p{C}\p{Z}])*$"
+_TYPED_TEXT = (
+    r"^(true|false|-?(0|[1-9][0-9]{0,14})(\.[0-9]{0,8}[1-9])?|[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9:.]+|)$"
+)
 
 
 def is_ambiguous(text: str | None) -> bool:
@@ -82,6 +86,8 @@ class Column:
     values: list[Any]  # typed cells (numbers guessed from text, see is_ambiguous)
     ambiguous: list[bool]  # values[j] came from text a number or yes/no cell could also give
     texts: list[Any]  # the text each value was read from (the value itself for row-read sheets)
+    blank: np.ndarray  # values[j] is empty or only spaces
+    clean: np.ndarray  # values[j] is text that parse.clean_text would return unchanged
 
     def tolist(self) -> list[Any]:
         """Every row's cell, in order."""
@@ -128,9 +134,10 @@ class RawSheet:
         """A sheet read as Arrow text columns; first_row is the Excel row of the batch's first row."""
         self = cls(file, sheet, hidden=hidden)
         cols = [c.cast(pa.string()) if c.type != pa.string() else c for c in batch.columns]
-        any_cell = np.zeros(batch.num_rows, dtype=bool)
+        acc = pa.array(np.zeros(batch.num_rows, dtype=bool))
         for c in cols:
-            any_cell |= pac.fill_null(pac.not_equal(c, ""), False).to_numpy(zero_copy_only=False)
+            acc = pac.or_kleene(acc, pac.not_equal(c, ""))
+        any_cell = pac.fill_null(acc, False).to_numpy(zero_copy_only=False)
         self._strings = cols
         self._kept = np.flatnonzero(any_cell)
         self._first_row = first_row
@@ -213,7 +220,11 @@ class RawSheet:
             values[j] = guess(texts[j])
         for j in np.flatnonzero(amb_mask.to_numpy(zero_copy_only=False)).tolist():
             amb[j] = True
-        col = Column(codes, values, amb, texts)
+        blank = pac.equal(pac.utf8_trim_whitespace(enc.dictionary), "").to_numpy(zero_copy_only=False)
+        clean = pac.and_(
+            pac.match_substring_regex(enc.dictionary, _CLEAN_TEXT), pac.invert(pac.or_(typed, amb_mask))
+        ).to_numpy(zero_copy_only=False)
+        col = Column(codes, values, amb, texts, np.append(blank, True), np.append(clean, False))
         if exact and any(amb):
             col = self.settle(ci, idx, col, [j for j, a in enumerate(amb) if a])
         return col
@@ -236,7 +247,15 @@ class RawSheet:
                 texts.append(col.texts[col.codes[p]])
                 amb.append(False)
             codes[p] = j
-        return Column(codes, values, amb, texts)
+        more = len(values) - len(col.values)
+        return Column(
+            codes,
+            values,
+            amb,
+            texts,
+            np.append(col.blank, [False] * more),
+            np.append(col.clean, [False] * more),
+        )
 
     def exact_values(self, ci: int, idx: np.ndarray) -> list[object]:
         """The exact typed cells of column ci at non-blank rows idx (reads the sheet again, once)."""
@@ -280,7 +299,8 @@ class RawSheet:
                 if key is not None:
                     seen[key] = j
             codes[n] = j
-        return Column(codes, values, [False] * len(values), values)
+        blank = np.array([v is None or (isinstance(v, str) and not v.strip()) for v in values], dtype=bool)
+        return Column(codes, values, [False] * len(values), values, blank, np.zeros(len(values), dtype=bool))
 
 
 def read_file(path: Path, *, display_name: str | None = None) -> list[RawSheet]:

@@ -107,6 +107,7 @@ def validate(shaped: Shaped, set_values: dict[str, str] | None = None) -> Valida
     bad: dict[int, None] = {}  # record index -> rejected (ordered set)
     values: dict[str, list[Any]] = {}
     missing: dict[str, np.ndarray] = {}  # field -> records whose cell is blank and not filled in
+    ids: dict[str, np.ndarray | None] = {}  # field -> per record an id of its parsed value
 
     def err(i: int, code: str, fname: str, value: object = None, **params: object) -> None:
         col = shaped.columns.get(fname, (None, None))[1] or kind.field(fname).label_da
@@ -127,7 +128,9 @@ def validate(shaped: Shaped, set_values: dict[str, str] | None = None) -> Valida
     for f in kind.fields:
         ftype = _field_type(kind.name, f.name, f.type)
         header = shaped.columns[f.name][1] if f.name in shaped.columns else None
-        raw, parsed, failed, blank = _parse_field(shaped, f.name, PARSERS[ftype], set_values.get(f.name))
+        raw, parsed, failed, blank, ids[f.name] = _parse_field(
+            shaped, f.name, PARSERS[ftype], set_values.get(f.name), f.name in kind.key
+        )
         for i, e in failed:
             err(i, e.code, f.name, raw[i])
         if ftype == "amount" and header:
@@ -140,6 +143,7 @@ def validate(shaped: Shaped, set_values: dict[str, str] | None = None) -> Valida
                     else p
                     for i, p in enumerate(parsed)
                 ]
+                ids[f.name] = None
         values[f.name] = parsed
         values[f.name + "__raw"] = raw
         missing[f.name] = blank
@@ -176,22 +180,9 @@ def validate(shaped: Shaped, set_values: dict[str, str] | None = None) -> Valida
     table_rows = derive(shaped, values, err, fx)
 
     # Duplicate natural keys within the file: the second occurrence is the error.
-    first: dict[tuple, int] = {}
-    keys = list(zip(*(table_rows[k] for k in kind.key), strict=True))
-    for i, key in enumerate(keys):
-        if i in bad or any(k is None for k in key):
-            continue
-        if key in first:
-            err(
-                i,
-                "row.duplicate_key",
-                kind.fields[0].name,
-                " | ".join(str(k) for k in key),
-                first_row=rows[first[key]],
-                key=" | ".join(str(k) for k in key),
-            )
-        else:
-            first[key] = i
+    for i, j in _duplicate_keys(kind.key, table_rows, values, ids, bad, n):
+        key = " | ".join(str(table_rows[k][i]) for k in kind.key)
+        err(i, "row.duplicate_key", kind.fields[0].name, key, first_row=rows[j], key=key)
 
     if bad:
         keep = [i for i in range(n) if i not in bad]
@@ -223,6 +214,47 @@ def validate(shaped: Shaped, set_values: dict[str, str] | None = None) -> Valida
     return v
 
 
+def _duplicate_keys(
+    key: tuple[str, ...],
+    table_rows: dict[str, list[Any]],
+    values: dict[str, list[Any]],
+    ids: dict[str, np.ndarray | None],
+    bad: dict[int, None],
+    n: int,
+) -> list[tuple[int, int]]:
+    """(record, the earlier record with the same key) for every repeat, in record order."""
+    fields = [next((f for f in ids if values[f] is table_rows[k] and ids[f] is not None), None) for k in key]
+    if n and all(f is not None for f in fields):
+        # Keys are plain fields: compare value ids column-wise.
+        cols = [ids[f] for f in fields]
+        ok = np.all([c >= 0 for c in cols], axis=0)
+        if bad:
+            ok[list(bad)] = False
+        pos = np.flatnonzero(ok)
+        # One int64 per key: mix the ids column by column, renumbering before they could overflow.
+        key = np.zeros(len(pos), dtype=np.int64)
+        for c in cols:
+            c = c[pos]
+            width = int(c.max()) + 1 if len(c) else 1
+            if key.max(initial=0) >= (1 << 62) // width:
+                key = np.unique(key, return_inverse=True)[1].reshape(-1).astype(np.int64)
+            key = key * width + c
+        _, first, inverse = np.unique(key, return_index=True, return_inverse=True)
+        inverse = inverse.reshape(-1)
+        repeat = np.flatnonzero(first[inverse] != np.arange(len(pos)))
+        return [(int(pos[r]), int(pos[first[inverse[r]]])) for r in repeat]
+    out = []
+    seen: dict[tuple, int] = {}
+    for i, kv in enumerate(zip(*(table_rows[k] for k in key), strict=True)):
+        if i in bad or any(x is None for x in kv):
+            continue
+        if kv in seen:
+            out.append((i, seen[kv]))
+        else:
+            seen[kv] = i
+    return out
+
+
 def _is_blank(v: object) -> bool:
     return v is None or (isinstance(v, str) and not v.strip())
 
@@ -235,39 +267,52 @@ def _same(a: object, b: object) -> bool:
 
 
 def _parse_field(
-    shaped: Shaped, fname: str, parser: Callable[[Any], Any], fallback: str | None
-) -> tuple[list[Any], list[Any], list[tuple[int, P.ParseError]], np.ndarray]:
-    """One field over every record: (cells, parsed values, parse errors, records left blank).
+    shaped: Shaped, fname: str, parser: Callable[[Any], Any], fallback: str | None, want_ids: bool = False
+) -> tuple[list[Any], list[Any], list[tuple[int, P.ParseError]], np.ndarray, np.ndarray | None]:
+    """One field over every record: (cells, parsed values, parse errors, records left blank, value ids).
 
-    Each distinct cell is parsed once. A cell whose text a number cell could also have given
-    ("1.125": one and an eighth, or Danish for 1125) is typed exactly only when the two
-    readings parse differently. Section rows and --set fill cells the sheet leaves blank.
+    Each distinct cell is parsed once; text already clean is not even looked at. A cell whose
+    text a number cell could also have given ("1.125": one and an eighth, or Danish for 1125)
+    is typed exactly only when the two readings parse differently. Section rows and --set fill
+    cells the sheet leaves blank. Equal parsed values share an id (-1: none), for the key check.
     """
     n = shaped.n
     if fname in shaped.columns:
         col = shaped.column(shaped.columns[fname][0])
     else:
-        col = Column(np.zeros(n, dtype=np.int64), [None], [False], [None])
-    outcome: list[Any] = []
+        col = Column(
+            np.zeros(n, dtype=np.int64), [None], [False], [None], np.ones(1, bool), np.zeros(1, bool)
+        )
+    todo = range(len(col.values))
+    outcome: list[Any] = [None] * len(col.values)
+    if parser is P.clean_text:
+        outcome = list(col.values)
+        todo = np.flatnonzero(~col.clean).tolist()
     unsettled: list[int] = []
-    for j, v in enumerate(col.values):
-        res = _outcome(parser, v)
+    failed_codes: list[int] = []
+    for j in todo:
+        v = col.values[j]
+        res = outcome[j] = _outcome(parser, v)
         if col.ambiguous[j] and not _same(res, _outcome(parser, col.texts[j])):
             unsettled.append(j)
-        outcome.append(res)
+        if isinstance(res, P.ParseError):
+            failed_codes.append(j)
     if unsettled:
         col = shaped.sheet.settle(shaped.columns[fname][0], shaped.idx, col, unsettled)
-        outcome += [_outcome(parser, v) for v in col.values[len(outcome) :]]
-    blank_codes = [j for j, v in enumerate(col.values) if _is_blank(v)]
-    blank = np.flatnonzero(np.isin(col.codes, blank_codes)) if blank_codes else np.zeros(0, np.int64)
+        for j in range(len(outcome), len(col.values)):
+            outcome.append(_outcome(parser, col.values[j]))
+            if isinstance(outcome[j], P.ParseError):
+                failed_codes.append(j)
+    blank = np.flatnonzero(col.blank[col.codes])
     raw = col.tolist()
     parsed = _take(outcome, col.codes)
-    failed_codes = [j for j, o in enumerate(outcome) if isinstance(o, P.ParseError)]
+    ids = _value_ids(outcome, col.codes, failed_codes) if want_ids else None
     failed = set(np.flatnonzero(np.isin(col.codes, failed_codes)).tolist()) if failed_codes else set()
     if len(blank) and (fallback is not None or shaped.contexts is not None):
         # Fill from the section rows, else --set; parse each filling once.
         fills: dict[tuple[type, object], Any] = {}
         still = []
+        ids = None  # rare: the key check takes the slow path
         for i in blank.tolist():
             ctx = shaped.context(i)
             v = ctx[fname] if fname in ctx else fallback
@@ -288,7 +333,21 @@ def _parse_field(
         parsed[i] = None
     if len(blank):
         blank = blank[np.array([parsed[i] is None for i in blank.tolist()], dtype=bool)]
-    return raw, parsed, errors, blank
+    return raw, parsed, errors, blank, ids
+
+
+def _value_ids(outcome: list[Any], codes: np.ndarray, failed: list[int]) -> np.ndarray | None:
+    """Per record an id of its parsed value (equal values, equal ids; -1 for none or an error)."""
+    try:
+        # The first index of each distinct value, built and looked up in C (a key column can
+        # hold 500k distinct values).
+        first = dict(zip(reversed(outcome), range(len(outcome) - 1, -1, -1), strict=True))
+    except TypeError:  # an unhashable value: no ids
+        return None
+    uid = np.fromiter(map(first.__getitem__, outcome), dtype=np.int64, count=len(outcome))
+    none = [first[None]] if None in first else []
+    uid[np.isin(uid, none + failed)] = -1
+    return uid[codes]
 
 
 def _outcome(parser: Callable[[Any], Any], v: object) -> Any:
@@ -306,7 +365,9 @@ def _notes(shaped: Shaped, values: dict[str, list[Any]]) -> list[str | None]:
     extra = []
     for ci, header in shaped.extra:
         col = shaped.column(ci)
-        extra.append(_take([f"{header}: {t}" if (t := P.clean_text(v)) else None for v in col.values], col.codes))
+        extra.append(
+            _take([f"{header}: {t}" if (t := P.clean_text(v)) else None for v in col.values], col.codes)
+        )
     out: list[str | None] = []
     for i in range(shaped.n):
         parts = [note[i]] if note[i] else []
