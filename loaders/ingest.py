@@ -413,6 +413,8 @@ def plan_file(
         assert res.validated is not None
         _plan_sheet(con, res, res.validated, seq)
         _warnings(con, res, res.validated)
+        if res.validated.table != "org_aliases":
+            res.validated.rows = {}  # in the temp table now; only an alias sheet's commit reads them
         dup = _duplicate_of(con, sha, res, by_rows_only=bool(set_values))
         if dup is not None and not res.errors:
             res.status = "duplicate"
