@@ -185,8 +185,7 @@ class RawSheet:
     def text_columns(self, start: int = 0) -> list[pa.Array]:
         """Each column from non-blank row `start` on as text (non-text cells of a row-read sheet as '0')."""
         if self._strings is not None:
-            idx = pa.array(self._kept[start:])  # type: ignore[index]
-            return [c.take(idx) for c in self._strings]
+            return [self._pick(c, self._kept[start:]) for c in self._strings]  # type: ignore[index]
         out = []
         rows = self._rows[start:]
         for ci in range(self.width):
@@ -204,11 +203,18 @@ class RawSheet:
 
     # ---------------------------------------------------------------- cells
 
+    @staticmethod
+    def _pick(col: pa.Array, at: np.ndarray) -> pa.Array:
+        """col[at]: a zero-copy slice when the rows are consecutive (the usual case)."""
+        if len(at) and at[-1] - at[0] == len(at) - 1:
+            return col.slice(int(at[0]), len(at))
+        return col.take(pa.array(at))
+
     def column(self, ci: int, idx: np.ndarray, *, exact: bool = False) -> Column:
         """Column ci over the non-blank rows idx; exact=True settles every ambiguous cell's type."""
         if self._strings is None:
             return self._row_column(ci, idx)
-        arr = self._strings[ci].take(pa.array(self._kept[idx]))  # type: ignore[index]
+        arr = self._pick(self._strings[ci], self._kept[idx])  # type: ignore[index]
         enc = arr.dictionary_encode()
         texts: list[Any] = enc.dictionary.to_pylist() + [None]
         codes = enc.indices.fill_null(len(texts) - 1).to_numpy(zero_copy_only=False).astype(np.int64)

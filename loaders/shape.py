@@ -8,9 +8,11 @@ module turns such a grid into data records with the context the section rows giv
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
+import pyarrow as pa
 import pyarrow.compute as pac
 
 from loaders.kinds import KINDS, LOAD_ORDER, Field, Kind
@@ -187,6 +189,15 @@ def _text_mask(col: object, pattern: str) -> np.ndarray:
     )
 
 
+def _per_value(col: pa.Array, test: Callable[[pa.Array], np.ndarray]) -> np.ndarray:
+    """test(col) computed once per distinct value (a pool or status column has a handful)."""
+    enc = col.dictionary_encode()
+    if len(enc.dictionary) * 4 > len(col):
+        return test(col)
+    mask = np.append(test(enc.dictionary), False)
+    return mask[enc.indices.fill_null(len(enc.dictionary)).to_numpy(zero_copy_only=False)]
+
+
 def _header_like(col: object, norm: str) -> np.ndarray:
     """Rows whose cell may normalise to norm: equal for plain ASCII text, a similar length otherwise."""
     kept = pac.replace_substring_regex(pac.utf8_lower(col), _NOT_ALNUM, "")
@@ -246,9 +257,9 @@ def shape(sheet: RawSheet, kind: Kind | None = None) -> Shaped | None:
         )
         filled += f
         first = np.where(f & (first == len(texts)), j, first)
-        maybe |= _text_mask(col, _TOTAL_HINT)
+        maybe |= _per_value(col, lambda c: _text_mask(c, _TOTAL_HINT))
         if j == probe:
-            maybe |= _header_like(col, header_norm[probe])
+            maybe |= _per_value(col, lambda c, h=header_norm[probe]: _header_like(c, h))
     maybe |= (filled == 1) & (first <= first_col)
     maybe &= filled > 0
 
