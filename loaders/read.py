@@ -365,11 +365,16 @@ def _columns_sheet(reader: Any, path: Path, name: str, sheet: str, first: int, h
 def _rows_sheet(wb: Any, name: str, sheet: str, hidden: bool) -> RawSheet:
     sh = wb.get_sheet_by_name(sheet)
     first_row = sh.start[0] if sh.start else 0
+    # python-calamine 0.9 yields blank rows from row 1 down to the sheet's first row although
+    # `start` and `height` describe the used range only: number by what it yields.
+    yielded = first_row + sh.height if sh.start else 0
     rows = []
     for i, r in enumerate(sh.iter_rows()):  # row by row: never two copies of the sheet
         cells = [None if c == "" else c for c in r]
         if any(c is not None for c in cells):
-            rows.append((first_row + i + 1, cells))
+            rows.append((i + 1, cells))
+    if rows and i + 1 < yielded:  # a python-calamine that yields the used range only
+        rows = [(n + first_row, cells) for n, cells in rows]
     return RawSheet(name, sheet, rows, hidden=hidden)
 
 

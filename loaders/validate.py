@@ -75,6 +75,11 @@ PARSERS: dict[str, Callable[[Any], Any]] = {
 }
 
 
+# Parsers that read a whole number >= 0 the same from a number cell and from its digits as text
+# (tests/loaders/test_columnar.py checks it): for them "1250" needs no second look.
+INT_BLIND = frozenset({_amount, P.parse_number, P.parse_int, P.clean_text})
+
+
 @dataclass
 class Validated:
     """Typed rows ready for the table, and what was wrong with the others."""
@@ -293,7 +298,17 @@ def _parse_field(
     for j in todo:
         v = col.values[j]
         res = outcome[j] = _outcome(parser, v)
-        if col.ambiguous[j] and not _same(res, _outcome(parser, col.texts[j])):
+        if (
+            col.ambiguous[j]
+            and not (
+                parser in INT_BLIND
+                and isinstance(v, float)
+                and v >= 0
+                and v.is_integer()
+                and "." not in col.texts[j]
+            )
+            and not _same(res, _outcome(parser, col.texts[j]))
+        ):
             unsettled.append(j)
         if isinstance(res, P.ParseError):
             failed_codes.append(j)
