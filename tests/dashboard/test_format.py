@@ -278,3 +278,19 @@ def test_delta_none_when_nothing_to_compare():
 def test_delta_none_for_nan_and_na(value):
     assert fmt.delta(value, 3) is None
     assert fmt.delta(3, value) is None
+
+
+@given(
+    x=st.one_of(
+        st.decimals(min_value=-(10**13), max_value=10**13, allow_nan=False, allow_infinity=False, places=4),
+        st.integers(min_value=-(10**13), max_value=10**13).map(Decimal),
+        st.floats(min_value=-1e13, max_value=1e13, allow_nan=False).map(lambda f: Decimal(str(f))),
+    ),
+    places=st.sampled_from([0, 2]),
+    lang=st.sampled_from(["da", "en"]),
+)
+def test_fast_grouping_writes_exactly_what_babel_writes(x, places, lang):
+    from babel.numbers import format_decimal
+
+    pattern = "#,##0" + ("." + "#" * places if places else "")
+    assert fmt._grouped(x, places, lang) == format_decimal(x, format=pattern, locale=fmt._loc(lang))
