@@ -453,10 +453,9 @@ def commit_file(
     now = datetime.now()
     con.execute("BEGIN TRANSACTION")
     try:
-        con.execute(
-            "INSERT INTO files VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
-            [sha, file_name, len(content), content],
-        )
+        # Not ON CONFLICT DO NOTHING: DuckDB takes a second for that on a 23 MB file, 0.1 s for this.
+        if con.execute("SELECT count(*) FROM files WHERE sha256 = ?", [sha]).fetchone()[0] == 0:
+            con.execute("INSERT INTO files VALUES (?, ?, ?, ?)", [sha, file_name, len(content), content])
         for res in todo:
             _commit_sheet(con, res, sha, user, now)
         _fault_pause("commit")
