@@ -1,8 +1,8 @@
 """Danish numbers, amounts, dates, periods and yes/no, as staff type them: small pure functions.
 
 Every parser returns None for unknown (blank, "Ikke oplyst", "-", "n/a") and raises only
-ParseError(code, value) for anything it cannot read. Cells come from python-calamine typed
-(str, float, int, bool, date, datetime) or from CSV as str.
+ParseError(code, value) for anything it cannot read. Cells come from read.py typed (str, float,
+bool, date, datetime, time) or from CSV as str.
 """
 
 from __future__ import annotations
@@ -11,10 +11,8 @@ import functools
 import math
 import re
 import unicodedata
-from collections.abc import Callable, Sequence
 from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
-from typing import Any
 
 
 class ParseError(ValueError):
@@ -542,35 +540,3 @@ def normalise_name(text: object) -> str:
     t = re.sub(r"\band\b", "og", t)
     t = re.sub(r"[^\w\s]", " ", t)
     return _WS.sub(" ", t).strip()
-
-
-# ---------------------------------------------------------------- columns
-
-
-def parse_column(
-    func: Callable[[Any], Any], values: Sequence[Any]
-) -> tuple[list[Any], list[tuple[int, ParseError]]]:
-    """Apply func to a column, each distinct value once; (results, [(index, error)])."""
-    cache: dict[Any, Any] = {}
-    out: list[Any] = []
-    errors: list[tuple[int, ParseError]] = []
-    miss = object()
-    for i, v in enumerate(values):
-        try:
-            key = (type(v), v)
-            hit = cache.get(key, miss)
-        except TypeError:  # unhashable
-            key, hit = None, miss
-        if hit is miss:
-            try:
-                hit = func(v)
-            except ParseError as e:
-                hit = e
-            if key is not None:
-                cache[key] = hit
-        if isinstance(hit, ParseError):
-            errors.append((i, hit))
-            out.append(None)
-        else:
-            out.append(hit)
-    return out, errors

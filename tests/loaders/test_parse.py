@@ -591,9 +591,3 @@ def test_parse_error_is_a_value_error_with_code_and_value():
         parse_amount("abc")
     assert isinstance(e.value, ParseError)
     assert (e.value.code, e.value.value, str(e.value)) == ("amount.invalid", "abc", "amount.invalid")
-
-
-def test_parse_column_collects_errors_by_index():
-    out, errors = P.parse_column(parse_amount, ["1.000", "abc", None, "1.000", "abc"])
-    assert out == [Decimal("1000"), None, None, Decimal("1000"), None]
-    assert [(i, e.code) for i, e in errors] == [(1, "amount.invalid"), (4, "amount.invalid")]
