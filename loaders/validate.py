@@ -321,7 +321,10 @@ def _parse_field(
                 failed_codes.append(j)
     blank = np.flatnonzero(col.blank[col.codes])
     raw = col.tolist()
-    parsed = _take(outcome, col.codes)
+    if len(outcome) == len(col.values) and all(outcome[j] is col.values[j] for j in todo):
+        parsed = list(raw)  # text that was clean already: the same values, no second spread
+    else:
+        parsed = _take(outcome, col.codes)
     ids = _value_ids(outcome, col.codes, failed_codes) if want_ids else None
     failed = set(np.flatnonzero(np.isin(col.codes, failed_codes)).tolist()) if failed_codes else set()
     if len(blank) and (fallback is not None or shaped.contexts is not None):
