@@ -494,10 +494,16 @@ def _commit_sheet(
     con.execute(
         f"DELETE FROM {table} t USING {temp} s WHERE {_key_expr(keys, 's', 't')} AND s._status = 'changed'"
     )
-    con.execute(
-        f"INSERT INTO {table} ({col_list}, batch_id) SELECT {col_list}, ? FROM {temp} WHERE _status <> 'unchanged'",
-        [batch],
-    )
+    # Rows have no order to keep (every query sorts): letting DuckDB insert in parallel without
+    # restoring the sheet's order saves ~0.4 s of a 500k-row load (index and commit).
+    con.execute("SET preserve_insertion_order = false")
+    try:
+        con.execute(
+            f"INSERT INTO {table} ({col_list}, batch_id) SELECT {col_list}, ? FROM {temp} WHERE _status <> 'unchanged'",
+            [batch],
+        )
+    finally:
+        con.execute("RESET preserve_insertion_order")
     if table == "allocations":
         # An allocation naming a pool-year that does not exist yet creates it with unknown capacity.
         con.execute(
