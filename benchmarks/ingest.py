@@ -2,8 +2,8 @@
 
 Floor: a child doing only the fastexcel read of the same file plus a DuckDB CREATE TABLE AS from
 the Arrow table (at most 2.5x). Ours and the floor run in turns, five times each, and the
-medians are compared: this machine varies by a third between minutes. Peer: pandas.read_excel(openpyxl) + DataFrame.to_sql into DuckDB
-(duckdb-engine), measured for real on the sheet's first 20,000 rows: ours must do at least 10x
+medians are compared: this machine varies by a third between minutes. Peer:
+pandas.read_excel(openpyxl) + DataFrame.to_sql into DuckDB (duckdb-engine), measured for real on the sheet's first 20,000 rows: ours must do at least 10x
 its rows per second. Both sides run end to end as child processes (interpreter start included).
 """
 
