@@ -116,7 +116,6 @@ class RawSheet:
         self._rows = rows if rows is not None else []
         self._strings: list[pa.Array] | None = None  # text columns of a column-read sheet
         self._kept: np.ndarray | None = None  # which Arrow rows hold a cell
-        self._first_row = 1
         self._exact_reader: Callable[[str], pa.RecordBatch] | None = None
         self._exact: tuple[pa.RecordBatch, pa.RecordBatch] | None = None
         self.row_numbers = np.array([r for r, _ in self._rows], dtype=np.int64)
@@ -140,7 +139,6 @@ class RawSheet:
         any_cell = pac.fill_null(acc, False).to_numpy(zero_copy_only=False)
         self._strings = cols
         self._kept = np.flatnonzero(any_cell)
-        self._first_row = first_row
         self._exact_reader = exact_reader
         self.row_numbers = self._kept + first_row
         return self
@@ -345,7 +343,7 @@ def _read_excel(path: Path, name: str, fmt: str = "xlsx") -> list[RawSheet]:
                     import fastexcel
 
                     reader = fastexcel.read_excel(str(path))
-                out.append(_columns_sheet(reader, path, name, sheet_name, first, sheet_name in hidden))
+                out.append(_columns_sheet(reader, name, sheet_name, first, sheet_name in hidden))
             else:
                 out.append(_rows_sheet(wb, name, sheet_name, sheet_name in hidden))
         return out
@@ -353,7 +351,7 @@ def _read_excel(path: Path, name: str, fmt: str = "xlsx") -> list[RawSheet]:
         wb.close()
 
 
-def _columns_sheet(reader: Any, path: Path, name: str, sheet: str, first: int, hidden: bool) -> RawSheet:
+def _columns_sheet(reader: Any, name: str, sheet: str, first: int, hidden: bool) -> RawSheet:
     batch = reader.load_sheet(sheet, header_row=None, dtypes="string", eager=True)
 
     def exact(dtype: str) -> pa.RecordBatch:
