@@ -38,13 +38,14 @@ def _is_nan(v: object) -> bool:
     return isinstance(v, float) and math.isnan(v)
 
 
-def _blank(v: object) -> bool:
+def is_blank(v: object) -> bool:
+    """An empty cell: None, NaN or only spaces."""
     return v is None or _is_nan(v) or (isinstance(v, str) and not v.strip())
 
 
 def is_unknown(value: object) -> bool:
     """True for blank cells and the words staff use for 'not known'."""
-    if _blank(value):
+    if is_blank(value):
         return True
     return isinstance(value, str) and _norm_ws(value).casefold() in UNKNOWN - {"x"}
 
@@ -70,7 +71,7 @@ def clean_text(value: object) -> str | None:
         and "  " not in value
     ):
         return value  # already clean: the common case, without the regular expressions
-    if _blank(value):
+    if is_blank(value):
         return None
     if isinstance(value, bool):
         return "Ja" if value else "Nej"
@@ -389,7 +390,7 @@ def parse_bool(value: object) -> bool | None:
         if value in (0, 1):
             return bool(value)
         raise ParseError("bool.invalid", value)
-    if _blank(value):
+    if is_blank(value):
         return None
     if not isinstance(value, str):
         raise ParseError("bool.invalid", value)
@@ -415,7 +416,7 @@ def parse_external(value: object) -> bool | None:
 
 
 def _code(table: dict[str, str], value: object) -> str | None:
-    if _blank(value):
+    if is_blank(value):
         return None
     if not isinstance(value, str):
         raise ParseError("enum.invalid", value)
@@ -467,7 +468,7 @@ def parse_model(value: object) -> str | None:
 
 def parse_format(format_text: object, host_text: object = None) -> str | None:
     """physical, online or hybrid: the format column if given, else inferred from the host text."""
-    if not _blank(format_text):
+    if not is_blank(format_text):
         if not isinstance(format_text, str):
             raise ParseError("enum.invalid", format_text)
         t = _norm_ws(format_text).casefold()
@@ -475,7 +476,7 @@ def parse_format(format_text: object, host_text: object = None) -> str | None:
         if t in _FORMATS:
             return _FORMATS[t]
         raise ParseError("enum.invalid", format_text)
-    if _blank(host_text) or not isinstance(host_text, str):
+    if is_blank(host_text) or not isinstance(host_text, str):
         return None
     host = _norm_ws(host_text)
     if _ONLINE.search(host):

@@ -28,39 +28,37 @@ import pyarrow as pa
 import pyarrow.compute as pac
 import python_calamine as pc
 
+from loaders.parse import is_blank
 from loaders.problems import LoaderError, Problem
 from loaders.safety import check_file
 
 HEADER_SEARCH = 20
 
 # How fastexcel writes a number, yes/no or date cell as text (no leading zeros, at most 15 digits:
-# a longer run of digits is an identifier typed as text, never rounded through a float).
-_INTLIKE = re.compile(r"-?(?:0|[1-9]\d{0,14})")
-_DECLIKE = re.compile(r"-?(?:0|[1-9]\d{0,14})\.\d{0,8}[1-9]")
-_LONG_DIGITS = re.compile(r"-?[1-9]\d{15,}")  # an identifier as text, or a huge number cell
+# a longer run of digits is an identifier typed as text, never rounded through a float). Written
+# once for Python's re and Arrow's RE2, which read these patterns alike.
+_NUMBER_TEXT = r"-?(?:0|[1-9][0-9]{0,14})(?:\.[0-9]{0,8}[1-9])?"
+_LONG_DIGITS = r"-?[1-9][0-9]{15,}"  # an identifier as text, or a huge number cell
+_STAMP_TEXT = r"[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9:.]+"
+_AMBIGUOUS_TEXT = rf"^(?:true|false|{_NUMBER_TEXT}|{_LONG_DIGITS})$"
+_TYPED_TEXT = rf"^(?:true|false|{_NUMBER_TEXT}|{_STAMP_TEXT}|)$"  # what guess() turns into a non-text value
+_NUMBER = re.compile(_NUMBER_TEXT)
+_AMBIGUOUS = re.compile(_AMBIGUOUS_TEXT)
 _STAMP = re.compile(r"(\d{4})-(\d\d)-(\d\d) (\d\d):(\d\d):(\d\d)(?:\.(\d{1,6})\d*)?")
-# The same patterns for Arrow (RE2), to find the few distinct texts that need guess() at all.
-_AMBIGUOUS_TEXT = r"^(true|false|-?(0|[1-9][0-9]{0,14})(\.[0-9]{0,8}[1-9])?|-?[1-9][0-9]{15,})$"
 # Text clean_text keeps as it is: printable, no space or quote first, no space last, no two spaces.
 _CLEAN_TEXT = r"^[^\p{C}\p{Z}']([^\p{C}\p{Z}]| [^\p{C}\p{Z}])*$"
-_TYPED_TEXT = (
-    r"^(true|false|-?(0|[1-9][0-9]{0,14})(\.[0-9]{0,8}[1-9])?|[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9:.]+|)$"
-)
 
 
 def is_ambiguous(text: str | None) -> bool:
     """Text that a number or yes/no cell could also have produced."""
-    return text is not None and (
-        text in ("true", "false")
-        or bool(_INTLIKE.fullmatch(text) or _DECLIKE.fullmatch(text) or _LONG_DIGITS.fullmatch(text))
-    )
+    return text is not None and _AMBIGUOUS.match(text) is not None
 
 
 def guess(text: str | None) -> object:
     """The typed cell behind fastexcel's text: numbers as float, yes/no as bool, dates as date."""
     if text is None or text == "":
         return None
-    if _INTLIKE.fullmatch(text) or _DECLIKE.fullmatch(text):
+    if _NUMBER.fullmatch(text):
         return float(text)
     if text in ("true", "false"):
         return text == "true"
@@ -91,10 +89,11 @@ class Column:
 
     def tolist(self) -> list[Any]:
         """Every row's cell, in order."""
-        return _take(self.values, self.codes)
+        return spread(self.values, self.codes)
 
 
-def _take(values: list[Any], codes: np.ndarray) -> list[Any]:
+def spread(values: list[Any], codes: np.ndarray) -> list[Any]:
+    """values[codes[i]] for every i, as a list (numpy does the indexing)."""
     arr = np.empty(len(values), dtype=object)
     arr[:] = values
     return arr[codes].tolist()
@@ -303,7 +302,7 @@ class RawSheet:
                 if key is not None:
                     seen[key] = j
             codes[n] = j
-        blank = np.array([v is None or (isinstance(v, str) and not v.strip()) for v in values], dtype=bool)
+        blank = np.array([is_blank(v) for v in values], dtype=bool)
         return Column(codes, values, [False] * len(values), values, blank, np.zeros(len(values), dtype=bool))
 
 

@@ -18,7 +18,7 @@ import numpy as np
 
 from loaders import parse as P
 from loaders.problems import Problem
-from loaders.read import Column, _take
+from loaders.read import Column, spread
 from loaders.shape import Shaped
 
 DEFAULT_EUR_DKK = Decimal("7.46")
@@ -261,10 +261,6 @@ def _duplicate_keys(
     return out
 
 
-def _is_blank(v: object) -> bool:
-    return v is None or (isinstance(v, str) and not v.strip())
-
-
 def _same(a: object, b: object) -> bool:
     """Two parse outcomes that mean the same: equal values, or the same error."""
     if isinstance(a, P.ParseError) or isinstance(b, P.ParseError):
@@ -324,7 +320,7 @@ def _parse_field(
     if len(outcome) == len(col.values) and all(outcome[j] is col.values[j] for j in todo):
         parsed = list(raw)  # text that was clean already: the same values, no second spread
     else:
-        parsed = _take(outcome, col.codes)
+        parsed = spread(outcome, col.codes)
     ids = _value_ids(outcome, col.codes, failed_codes) if want_ids else None
     failed = set(np.flatnonzero(np.isin(col.codes, failed_codes)).tolist()) if failed_codes else set()
     if len(blank) and (fallback is not None or shaped.contexts is not None):
@@ -335,7 +331,7 @@ def _parse_field(
         for i in blank.tolist():
             ctx = shaped.context(i)
             v = ctx[fname] if fname in ctx else fallback
-            if _is_blank(v):
+            if P.is_blank(v):
                 still.append(i)
                 continue
             raw[i] = v
@@ -385,7 +381,7 @@ def _notes(shaped: Shaped, values: dict[str, list[Any]]) -> list[str | None]:
     for ci, header in shaped.extra:
         col = shaped.column(ci)
         extra.append(
-            _take([f"{header}: {t}" if (t := P.clean_text(v)) else None for v in col.values], col.codes)
+            spread([f"{header}: {t}" if (t := P.clean_text(v)) else None for v in col.values], col.codes)
         )
     out: list[str | None] = []
     for i in range(shaped.n):
