@@ -5,8 +5,6 @@ VENV := .venv
 BIN := $(VENV)/bin
 DB ?= data/overblik.duckdb
 PORT ?= 8501
-# System packages the tests need: the browser tests drive Debian's chromium; axe-core comes from npm.
-APT_PACKAGES := chromium chromium-driver fonts-dejavu-core poppler-utils nodejs npm
 
 .PHONY: run test demo bench lint format sysdeps clean
 
@@ -38,16 +36,21 @@ demo: $(VENV)/.stamp-req
 	$(INGEST) data/demo/udvalg_og_projekter_deltagere.xlsx data/demo/moeder.xlsx data/demo/eu_projekter.xlsx
 	$(INGEST) data/demo/puljer.xlsx data/demo/bevillinger.xlsx
 
+# Only what is missing is installed, command by command: a machine whose Node.js comes from
+# NodeSource already has npm, and Debian's npm package conflicts with that nodejs.
+SYSDEPS := chromium:chromium chromedriver:chromium-driver node:nodejs npm:npm pdftoppm:poppler-utils fc-list:fonts-dejavu-core
 sysdeps:
 	@missing=""; \
-	for c in chromium chromedriver node npm pdftoppm; do command -v $$c >/dev/null || missing="$$missing $$c"; done; \
+	for pair in $(SYSDEPS); do c=$${pair%%:*}; pkg=$${pair##*:}; \
+	  command -v $$c >/dev/null || missing="$$missing $$pkg"; done; \
+	[ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing="$$missing fonts-dejavu-core"; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then \
 	    echo "Installing system packages for the tests:$$missing"; \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(APT_PACKAGES) >/dev/null; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
 	  else \
 	    echo "The tests need system packages that are missing:$$missing"; \
-	    echo "Run:  sudo apt-get install -y $(APT_PACKAGES)"; exit 1; \
+	    echo "Run:  sudo apt-get install -y$$missing"; exit 1; \
 	  fi; \
 	fi
 
