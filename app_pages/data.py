@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dashboard import db, upload
+from dashboard import db, safe, upload
 from dashboard.i18n import lang, t
 from loaders.kinds import KINDS
 
@@ -56,7 +56,7 @@ with tab_up:
     user = st.session_state.get("user_name") or "data-siden"
 
     for f in files or []:
-        st.subheader(f.name)
+        st.subheader(safe.md(f.name))
         data = f.getvalue()
         plan = upload.run_upload(
             con, f.name, data, kind=kind, set_values=sets, commit=False, user=user, skip_invalid=skip_invalid
@@ -96,21 +96,72 @@ with tab_up:
                 st.info(t("Intet blev gemt."))
 
 with tab_hist:
+    # Actions run in callbacks, before the page is drawn again: the table below is always current.
+    def _ask(batch_id: int) -> None:
+        st.session_state["confirm_batch"] = batch_id
+
+    def _act(batch_id: int) -> None:
+        ok, msg = upload.undo_or_redo(con, batch_id, user, L)
+        db.clear_caches()
+        st.session_state["hist_result"] = (ok, msg)
+        st.session_state["confirm_batch"] = None
+        st.session_state["hist_pick"] = None  # never leave a stale upload chosen
+
+    def _cancel() -> None:
+        st.session_state["confirm_batch"] = None
+
+    result = st.session_state.pop("hist_result", None)
+    if result:
+        (st.success if result[0] else st.error)(safe.md(result[1]))
     hist = upload.history_frame(con, L)
     if hist.empty:
         st.info(t("Ingen indlæsninger endnu. Upload et regneark under Upload, eller kør `make demo`."))
     else:
-        st.dataframe(hist, hide_index=True)
-        ids = [int(x) for x in hist.iloc[:, 0]]
-        c1, c2 = st.columns(2)
-        chosen = c1.selectbox(t("Indlæsning"), ids, key="hist_batch")
-        if c1.button(t("Fortryd indlæsningen"), key="undo_btn"):
-            ok, msg = upload.undo_batch(con, int(chosen), user)
-            db.clear_caches()
-            (st.success if ok else st.error)(msg)
-        orig = upload.original(con, int(chosen))
-        if orig:
-            c2.download_button(t("Hent den oprindelige fil"), orig[1], file_name=orig[0], key="orig_dl")
+        st.dataframe(hist, hide_index=True, key="hist_table")
+        batches = {b["batch_id"]: b for b in upload.undoable(con)}
+        picked = st.selectbox(
+            t("Vælg en indlæsning for at fortryde den (eller gendanne en fortrudt)"),
+            list(batches),
+            index=None,
+            format_func=lambda i: upload.batch_label(batches[i], L),
+            placeholder=t("Vælg en indlæsning"),
+            key="hist_pick",
+        )
+        if picked is not None:
+            b = batches[picked]
+            what, blocked = upload.undo_description(con, b, L)
+            name = f"{b['file_name']} / {b['sheet']}"
+            verb = t("Fortryd") if b["live"] else t("Gendan")
+            if blocked is not None:
+                st.info(
+                    safe.md(
+                        t("Indlæsning {n} kan ikke fortrydes, før indlæsning {later} er fortrudt.").format(
+                            n=picked, later=blocked
+                        )
+                    )
+                )
+            elif st.session_state.get("confirm_batch") == picked:
+                st.warning(
+                    safe.md(f"{verb} {t('indlæsning')} {picked} ({name})? ")
+                    + safe.md(t("Det betyder") + f": {what}.")
+                )
+                c1, c2, _ = st.columns([2, 1, 3])
+                c1.button(
+                    f"{t('Ja')}, {verb.lower()} {t('indlæsning')} {picked}",
+                    key="confirm_yes",
+                    type="primary",
+                    on_click=_act,
+                    args=(picked,),
+                )
+                c2.button(t("Annuller"), key="confirm_no", on_click=_cancel)
+            else:
+                st.caption(safe.md(f"{name}: {what}."))
+                st.button(
+                    f"{verb} {t('indlæsning')} {picked}…", key="undo_btn", on_click=_ask, args=(picked,)
+                )
+            orig = upload.original(con, int(picked))
+            if orig:
+                st.download_button(t("Hent den oprindelige fil"), orig[1], file_name=orig[0], key="orig_dl")
 
 with tab_tpl:
     st.write(

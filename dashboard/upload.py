@@ -15,7 +15,8 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from loaders.ingest import SheetResult, history, ingest_file, original_file, undo
+from loaders.history import chain_head, history, live, original_file, redo, undo, undo_preview
+from loaders.ingest import SheetResult, ingest_file
 from loaders.kinds import KINDS
 from loaders.problems import LoaderError
 from loaders.templates import write_templates
@@ -121,9 +122,14 @@ def changes_frame(results: list[SheetResult], lang: str = "da") -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def _when(iso: str) -> str:
+    return iso.replace("T", " ")[:16]
+
+
 def history_frame(con: duckdb.DuckDBPyConnection, lang: str = "da") -> pd.DataFrame:
-    """Every batch, newest first, with the Danish labels of the data page."""
-    h = history(con.cursor())
+    """Every batch, newest first, with what became of it."""
+    cur = con.cursor()
+    h = history(cur)
     da = lang == "da"
     rows = []
     for b in h:
@@ -131,11 +137,25 @@ def history_frame(con: duckdb.DuckDBPyConnection, lang: str = "da") -> pd.DataFr
         if action == "undo":
             what = f"Fortrydelse af {b['undoes']}" if da else f"Undo of {b['undoes']}"
         else:
-            what = KINDS[b["kind"]].label_da if b["kind"] in KINDS and da else b["kind"]
+            what = (
+                (KINDS[b["kind"]].label_da if da else KINDS[b["kind"]].label_en)
+                if b["kind"] in KINDS
+                else b["kind"]
+            )
+        if b["undone_by"] is None:
+            state = ""
+        elif live(cur, b["batch_id"]):
+            state = (
+                f"Gendannet af {chain_head(cur, b['batch_id'])}"
+                if da
+                else f"Redone by {chain_head(cur, b['batch_id'])}"
+            )
+        else:
+            state = f"Fortrudt af {b['undone_by']}" if da else f"Undone by {b['undone_by']}"
         rows.append(
             {
                 "Nr." if da else "No.": b["batch_id"],
-                "Tidspunkt" if da else "When": b["uploaded_at"].replace("T", " "),
+                "Tidspunkt" if da else "When": _when(b["uploaded_at"]),
                 "Af" if da else "By": b["uploaded_by"],
                 "Fil" if da else "File": b["file_name"],
                 "Ark" if da else "Sheet": b["sheet"],
@@ -143,20 +163,78 @@ def history_frame(con: duckdb.DuckDBPyConnection, lang: str = "da") -> pd.DataFr
                 "Nye" if da else "New": b["rows_new"],
                 "Ændrede" if da else "Changed": b["rows_changed"],
                 "Afviste" if da else "Rejected": b["rows_rejected"],
-                "Fortrudt af" if da else "Undone by": b["undone_by"],
+                "Status": state,
             }
         )
+    cur.close()
     return pd.DataFrame(rows)
 
 
-def undo_batch(con: duckdb.DuckDBPyConnection, batch_id: int, user: str | None) -> tuple[bool, str]:
-    """Undo a batch; (ok, message in Danish)."""
+def undoable(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
+    """The uploads one can undo (or, once undone, redo), newest first, each with its state."""
+    cur = con.cursor()
+    out = [dict(b, live=live(cur, b["batch_id"])) for b in history(cur) if b["action"] == "ingest"]
+    cur.close()
+    return out
+
+
+def batch_label(b: dict[str, Any], lang: str = "da") -> str:
+    """'Nr. 11 · deltagere.xlsx / Ark1 · 2026-11-29 14:03 · ole' (plain text: a select box option)."""
+    no = "Nr." if lang == "da" else "No."
+    state = "" if b["live"] else (" · fortrudt" if lang == "da" else " · undone")
+    return f"{no} {b['batch_id']} · {b['file_name']} / {b['sheet']} · {_when(b['uploaded_at'])} · {b['uploaded_by']}{state}"
+
+
+def undo_description(
+    con: duckdb.DuckDBPyConnection, b: dict[str, Any], lang: str = "da"
+) -> tuple[str, int | None]:
+    """What undoing (or redoing) upload b does, in words; and the batch that blocks it, if any."""
     cur = con.cursor()
     try:
-        new = undo(cur, batch_id, user=user)
-        return True, f"Indlæsning {batch_id} er fortrudt (registreret som indlæsning {new})."
+        p = undo_preview(cur, chain_head(cur, b["batch_id"]))
+    finally:
+        cur.close()
+    remove, restore = p["remove"], p["restore"]
+    if lang == "da":
+        parts = []
+        if remove:
+            parts.append(f"{remove} række{'r' if remove != 1 else ''} fjernes")
+        if restore:
+            parts.append(f"{restore} række{'r' if restore != 1 else ''} får deres tidligere værdier igen")
+        text = ", ".join(parts) or "ingen rækker ændres"
+    else:
+        parts = []
+        if remove:
+            parts.append(f"{remove} row{'s' if remove != 1 else ''} removed")
+        if restore:
+            parts.append(f"{restore} row{'s' if restore != 1 else ''} get their earlier values back")
+        text = ", ".join(parts) or "no rows change"
+    return text, p["blocked_by"]
+
+
+def undo_or_redo(
+    con: duckdb.DuckDBPyConnection, batch_id: int, user: str | None, lang: str = "da"
+) -> tuple[bool, str]:
+    """Undo a live upload or redo an undone one; (ok, message in the UI language)."""
+    cur = con.cursor()
+    try:
+        if live(cur, batch_id):
+            new = undo(cur, batch_id, user=user)
+            msg = (
+                f"Indlæsning {batch_id} er fortrudt (registreret som indlæsning {new})."
+                if lang == "da"
+                else f"Batch {batch_id} has been undone (recorded as batch {new})."
+            )
+        else:
+            new = redo(cur, batch_id, user=user)
+            msg = (
+                f"Indlæsning {batch_id} er gendannet (registreret som indlæsning {new})."
+                if lang == "da"
+                else f"Batch {batch_id} has been redone (recorded as batch {new})."
+            )
+        return True, msg
     except LoaderError as e:
-        return False, e.problem.message()
+        return False, e.problem.message(lang)
     finally:
         cur.close()
 

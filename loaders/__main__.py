@@ -14,7 +14,8 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 import store
-from loaders.ingest import history, ingest_file, summary, undo
+from loaders.history import history, redo, undo
+from loaders.ingest import ingest_file, summary
 from loaders.kinds import KINDS
 from loaders.problems import MESSAGES, LoaderError, Problem
 
@@ -64,6 +65,9 @@ def _parser() -> argparse.ArgumentParser:
     u = sub.add_parser("undo", help="undo a batch")
     u.add_argument("batch_id", type=int)
     common(u)
+    r = sub.add_parser("redo", help="put back what an undone batch did")
+    r.add_argument("batch_id", type=int)
+    common(r)
     t = sub.add_parser("templates", help="write one .xlsx template per kind")
     t.add_argument("outdir", type=Path)
     common(t, db=False)
@@ -183,6 +187,13 @@ def run(argv: list[str]) -> tuple[int, Any, str]:
                     0,
                     {"undone": args.batch_id, "batch_id": new},
                     f"Indlæsning {args.batch_id} er fortrudt (indlæsning {new}).",
+                )
+            if args.command == "redo":
+                new = redo(con, args.batch_id)
+                return (
+                    0,
+                    {"redone": args.batch_id, "batch_id": new},
+                    f"Indlæsning {args.batch_id} er gendannet (indlæsning {new}).",
                 )
         finally:
             con.close()

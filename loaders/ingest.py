@@ -7,7 +7,6 @@ replaced rows go to <table>_history, so an undo restores exactly the state befor
 from __future__ import annotations
 
 import difflib
-import getpass
 import hashlib
 import os
 import time
@@ -21,6 +20,7 @@ import duckdb
 import pyarrow as pa
 
 from loaders import parse as P
+from loaders.history import current_user
 from loaders.kinds import KINDS, LOAD_ORDER
 from loaders.problems import LoaderError, Problem
 from loaders.read import RawSheet, read_file
@@ -76,14 +76,6 @@ class SheetResult:
             "warnings": [{"row": w.row, "code": w.code, "message": w.message(lang)} for w in self.warnings],
             "skipped": [{"row": r, "reason": why} for r, why in self.skipped],
         }
-
-
-def current_user() -> str:
-    """Who is loading: env OVERBLIK_USER, else the login name."""
-    try:
-        return os.environ.get("OVERBLIK_USER") or getpass.getuser()
-    except Exception:  # getpass raises when there is no login name (containers)
-        return "ukendt"
 
 
 def _columns(con: duckdb.DuckDBPyConnection, table: str) -> list[tuple[str, str]]:
@@ -624,68 +616,6 @@ def ingest_file(
 
 
 # ---------------------------------------------------------------- undo, history, summary
-
-
-def undo(con: duckdb.DuckDBPyConnection, batch_id: int, *, user: str | None = None) -> int:
-    """Restore exactly the state before batch_id; return the id of the undo batch. Raises LoaderError."""
-    row = con.execute(
-        "SELECT action, undone_by, file_name, sheet, sha256, kind FROM batches WHERE batch_id = ?", [batch_id]
-    ).fetchone()
-    if row is None or row[0] != "ingest":
-        raise LoaderError(Problem("undo.not_found", params={"batch_id": batch_id}))
-    if row[1] is not None:
-        raise LoaderError(Problem("undo.already", params={"batch_id": batch_id}))
-    for table in DATA_TABLES:
-        later = con.execute(
-            f"SELECT min(superseded_by) FROM {table}_history WHERE batch_id = ?", [batch_id]
-        ).fetchone()[0]
-        if later is not None:
-            raise LoaderError(Problem("undo.superseded", params={"batch_id": batch_id, "later": later}))
-    con.execute("BEGIN TRANSACTION")
-    try:
-        new = con.execute("SELECT nextval('batch_seq')").fetchone()[0]
-        for table in DATA_TABLES:
-            cols = ", ".join(f'"{c}"' for c, _ in _columns(con, table))
-            con.execute(f"DELETE FROM {table} WHERE batch_id = ?", [batch_id])
-            con.execute(
-                f"INSERT INTO {table} SELECT {cols} FROM {table}_history WHERE superseded_by = ?", [batch_id]
-            )
-            con.execute(f"DELETE FROM {table}_history WHERE superseded_by = ?", [batch_id])
-        con.execute(
-            "INSERT INTO batches (batch_id, file_name, sheet, sha256, kind, action, undoes, uploaded_by, uploaded_at) "
-            "VALUES (?, ?, ?, ?, ?, 'undo', ?, ?, ?)",
-            [new, row[2], row[3], row[4], row[5], batch_id, user or current_user(), datetime.now()],
-        )
-        con.execute("UPDATE batches SET undone_by = ? WHERE batch_id = ?", [new, batch_id])
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
-    return int(new)
-
-
-def history(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
-    """Every batch, newest first."""
-    cur = con.execute(
-        "SELECT batch_id, action, undoes, undone_by, file_name, sheet, kind, uploaded_by, uploaded_at, "
-        "rows_new, rows_changed, rows_unchanged, rows_missing, rows_rejected, sha256 FROM batches ORDER BY batch_id DESC"
-    )
-    names = [d[0] for d in cur.description]
-    out = []
-    for r in cur.fetchall():
-        d = dict(zip(names, r, strict=True))
-        d["uploaded_at"] = d["uploaded_at"].isoformat(timespec="seconds")
-        out.append(d)
-    return out
-
-
-def original_file(con: duckdb.DuckDBPyConnection, batch_id: int) -> tuple[str, bytes] | None:
-    """The file a batch came from, as uploaded."""
-    row = con.execute(
-        "SELECT b.file_name, f.content FROM batches b JOIN files f ON f.sha256 = b.sha256 WHERE b.batch_id = ?",
-        [batch_id],
-    ).fetchone()
-    return (row[0], bytes(row[1])) if row else None
 
 
 def summary(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:

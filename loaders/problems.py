@@ -132,8 +132,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "undo.not_found": ("Indlæsning {batch_id} findes ikke.", "Batch {batch_id} does not exist."),
     "undo.already": (
-        "Indlæsning {batch_id} er allerede fortrudt.",
-        "Batch {batch_id} has already been undone.",
+        "Indlæsning {batch_id} er allerede fortrudt (af indlæsning {by}).",
+        "Batch {batch_id} has already been undone (by batch {by}).",
+    ),
+    "redo.not_undone": (
+        "Indlæsning {batch_id} er ikke fortrudt, så der er intet at gendanne.",
+        "Batch {batch_id} has not been undone, so there is nothing to redo.",
     ),
     "undo.superseded": (
         "Indlæsning {batch_id} kan ikke fortrydes, fordi indlæsning {later} siden har ændret de samme rækker. Fortryd {later} først.",

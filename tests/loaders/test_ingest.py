@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 import store
-from loaders.ingest import history, ingest_file, summary, undo
+from loaders.history import history, undo
+from loaders.ingest import ingest_file, summary
 from loaders.problems import LoaderError
 from tests.builders import ALLOCATIONS, EU, MEMBERS, write_text, write_xlsx
 
@@ -403,3 +404,31 @@ def test_summary_counts_and_amounts(con, tmp_path):
     assert s["eu_projects"] == 4
     assert s["eu_region_share_dkk"] == "68250000.00"
     assert s["eu_total_budget_dkk"] == "793000000.00"
+
+
+def test_undo_of_an_undo_redoes_and_undo_again_reverses_the_redo(con, tmp_path):
+    from loaders.history import redo, undo_preview
+
+    p = write_xlsx(tmp_path / "deltagere.xlsx", {"Deltagere": MEMBERS})
+    one(ingest_file(con, p, set_values=AI))
+    after_first = state(con)["memberships"]
+    updated = [list(r) for r in MEMBERS]
+    updated[3][1] = "Afdelingslæge"
+    updated.append(["Mads Nielsen", "Institutleder", "KU"])
+    b2 = one(
+        ingest_file(con, write_xlsx(tmp_path / "v2.xlsx", {"Deltagere": updated}), set_values=AI)
+    ).batch_id
+    after_second = state(con)["memberships"]
+    assert undo_preview(con, b2) == {"remove": 1, "restore": 1, "blocked_by": None}
+    u = undo(con, b2)
+    assert state(con)["memberships"] == after_first
+    r = redo(con, b2)  # the undo reversed: the second file's rows are back, exactly
+    assert state(con)["memberships"] == after_second
+    assert [h["undone_by"] for h in history(con) if h["batch_id"] in (b2, u)] == [r, u]
+    undo(con, b2)  # "undo b2" again: reverses the redo
+    assert state(con)["memberships"] == after_first
+    with pytest.raises(LoaderError) as e:
+        undo(con, b2)
+    assert e.value.problem.code == "undo.already"
+    redo(con, b2)
+    assert state(con)["memberships"] == after_second
