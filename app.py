@@ -31,5 +31,10 @@ pages = [
     st.Page("app_pages/data.py", title=t("Data"), icon=":material/upload_file:", url_path="data"),
 ]
 nav = st.navigation(pages)
-sidebar()
+if nav.url_path != "data":
+    sidebar()  # the global filters do not apply to the data page: not shown there
+else:
+    from dashboard.filters import language_switch
+
+    language_switch()
 nav.run()

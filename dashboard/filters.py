@@ -61,13 +61,19 @@ def _choice(key: str, label: str, options: list[str]) -> None:
     )
 
 
-def sidebar() -> Filters:
-    """Draw the filters; choices narrow to what exists under the other filters."""
+def language_switch() -> None:
+    """The language switch, bound to the URL (?lang=English)."""
     with st.sidebar:
         # Bound widgets write their shown option to the URL: ?lang=English.
         st.segmented_control(
             t("Sprog"), ["Dansk", "English"], default="Dansk", key="lang", bind="query-params", required=True
         )
+
+
+def sidebar() -> Filters:
+    """Draw the filters; choices narrow to what exists under the other filters."""
+    language_switch()
+    with st.sidebar:
         if queries.is_empty():
             return Filters()
         st.header(t("Filtre"))

@@ -53,6 +53,6 @@ def lang() -> str:
     return "en" if chosen == "English" else "da"
 
 
-def t(text: str) -> str:
-    """The text in the UI language (Danish is the key)."""
-    return EN.get(text, text) if lang() == "en" else text
+def t(text: str, in_lang: str | None = None) -> str:
+    """The text in the UI language, or in in_lang (Danish is the key)."""
+    return EN.get(text, text) if (in_lang or lang()) == "en" else text

@@ -505,3 +505,32 @@ def recipients(f: Filters, top: int = 15) -> pd.DataFrame:
         f"WHERE {w} AND status IN ('granted', 'paid') GROUP BY 1 ORDER BY 2 DESC NULLS LAST LIMIT ?",
         p + [top],
     )
+
+
+# ---------------------------------------------------------------- data page
+
+
+def known_networks() -> list[str]:
+    """Every network named anywhere, for the data page's 'network for the whole sheet' choice."""
+    return [
+        r[0]
+        for r in cursor()
+        .execute(
+            "SELECT network FROM networks UNION SELECT network FROM memberships UNION SELECT network FROM meetings "
+            "ORDER BY 1"
+        )
+        .fetchall()
+    ]
+
+
+def known_regions() -> list[str]:
+    """Every region named anywhere, for the data page's 'region for the whole sheet' choice."""
+    return [
+        r[0]
+        for r in cursor()
+        .execute(
+            "SELECT region FROM networks WHERE region IS NOT NULL UNION SELECT region FROM eu_projects "
+            "UNION SELECT region FROM pools WHERE region IS NOT NULL ORDER BY 1"
+        )
+        .fetchall()
+    ]

@@ -1,11 +1,13 @@
 """The data page's logic, kept out of the page script: plan, commit and present an upload.
 
 Calls the same loader functions as the command line (loaders.ingest), so a sheet behaves the
-same whichever way it arrives.
+same whichever way it arrives. A plan is made once per file and settings and kept; Save
+commits exactly that plan.
 """
 
 from __future__ import annotations
 
+import hashlib
 import io
 import tempfile
 import zipfile
@@ -15,111 +17,231 @@ from typing import Any
 import duckdb
 import pandas as pd
 
+from dashboard.i18n import t
 from loaders.history import chain_head, history, live, original_file, redo, undo, undo_preview
-from loaders.ingest import SheetResult, ingest_file
+from loaders.ingest import FilePlan, Options, Progress, commit_plan, plan_file
 from loaders.kinds import KINDS
-from loaders.problems import LoaderError
-from loaders.templates import write_templates
+from loaders.plan import SheetPlan
+from loaders.problems import LoaderError, Problem
+from loaders.templates import FILE_NAMES, write_template, write_templates
 
-STATUS_DA = {
-    "loaded": "Indlæst",
-    "duplicate": "Dublet: intet ændret",
-    "rejected": "Afvist: intet skrevet",
+STATUS = {
+    "loaded": "Gemt",
+    "duplicate": "Intet at ændre: alle rækker findes allerede",
+    "rejected": "Afvist: intet gemmes",
     "planned": "Klar til at gemme",
-    "skipped": "Sprunget over",
+    "not_data": "Ikke data (springes over)",
 }
-STATUS_EN = {
-    "loaded": "Loaded",
-    "duplicate": "Duplicate: nothing changed",
-    "rejected": "Rejected: nothing written",
-    "planned": "Ready to save",
-    "skipped": "Skipped",
+SKIP_REASON = {
+    "title": "Titel over overskriften",
+    "total": "Totalrække",
+    "repeated_header": "Gentaget overskrift",
+    "section": "Sektionsrække",
 }
 
 
-def run_upload(
-    con: duckdb.DuckDBPyConnection,
-    name: str,
-    data: bytes,
-    *,
-    kind: str | None,
-    set_values: dict[str, str],
-    commit: bool,
-    user: str | None,
-    skip_invalid: bool = False,
-) -> list[SheetResult]:
-    """Plan (commit=False) or load (commit=True) an uploaded file through the loader path."""
+def plan_key(data: bytes, options: Options) -> str:
+    """What a plan depends on: the file's bytes and the settings it was planned with."""
+    h = hashlib.sha256(data)
+    h.update(repr(sorted(options.as_json().items())).encode())
+    return h.hexdigest()
+
+
+def plan_upload(
+    con: duckdb.DuckDBPyConnection, name: str, data: bytes, options: Options, progress: Progress | None = None
+) -> FilePlan:
+    """Plan an uploaded file through the loader path; nothing is written."""
     suffix = Path(name).suffix.lower()
     with tempfile.TemporaryDirectory() as d:
         path = Path(d) / f"upload{suffix}"
         path.write_bytes(data)
-        cur = con.cursor()  # the loader's temp tables and transaction live on their own cursor
+        cur = con.cursor()  # the loader's registrations live on their own cursor
         try:
-            return ingest_file(
-                cur, path, display_name=name, kind=kind, set_values=set_values,
-                dry_run=not commit, skip_invalid=skip_invalid, user=user,
-            )  # fmt: skip
+            return plan_file(cur, path, display_name=name, options=options, progress=progress)
         finally:
             cur.close()
 
 
-def results_frame(results: list[SheetResult], lang: str = "da") -> pd.DataFrame:
-    """One line per sheet: what will happen or happened, with the counts."""
-    labels = STATUS_EN if lang == "en" else STATUS_DA
-    rows = []
-    for r in results:
-        kind = (
-            KINDS[r.kind].label_da
-            if r.kind in KINDS and lang == "da"
-            else (KINDS[r.kind].label_en if r.kind in KINDS else "")
-        )
-        rows.append(
+def save(
+    con: duckdb.DuckDBPyConnection, fp: FilePlan, user: str, progress: Progress | None = None
+) -> Problem | None:
+    """Commit the plan as previewed; the problem when it cannot be (the data changed since)."""
+    cur = con.cursor()
+    try:
+        commit_plan(cur, fp, user=user, progress=progress)
+    except LoaderError as e:
+        return e.problem
+    finally:
+        cur.close()
+    return None
+
+
+def kind_label(kind: str | None, lang: str) -> str:
+    """A kind's name in the UI language."""
+    if kind not in KINDS:
+        return ""
+    return KINDS[kind].label_da if lang == "da" else KINDS[kind].label_en
+
+
+def sheet_line(p: SheetPlan, lang: str) -> str:
+    """One line per sheet: what will happen, in words and counts."""
+    r = p.rows
+    status = t(STATUS.get(p.status, p.status), lang)
+    if p.status == "not_data":
+        return status
+    parts = []
+    for key, da in (
+        ("new", "nye"),
+        ("changed", "ændrede"),
+        ("removed", "fjernes"),
+        ("unchanged", "findes allerede"),
+        ("rejected", "afvist"),
+        ("skipped", "sprunget over"),
+    ):
+        if r[key]:
+            parts.append(f"{r[key]} {t(da, lang)}")
+    return status + (": " + ", ".join(parts) if parts else "")
+
+
+def _field_labels(kind: str, lang: str) -> dict[str, str]:
+    """Table column -> the header the kind's template uses for it."""
+    return {
+        f.stored_in: (f.label_da if lang == "da" else f.label_en)
+        for f in KINDS[kind].fields
+        if f.stored_in is not None
+    }
+
+
+def rows_frame(p: SheetPlan, status: str, lang: str, limit: int = 1000) -> pd.DataFrame:
+    """The incoming rows of one status (new, changed, unchanged), as the sheet's own columns."""
+    if p.incoming is None or p.kind is None:
+        return pd.DataFrame()
+    labels = _field_labels(p.kind, lang)
+    table = p.incoming
+    import pyarrow.compute as pac
+
+    table = table.filter(pac.equal(table.column("_status").cast("string"), status)).slice(0, limit)
+    df = table.select(["src_row"] + [c for c in labels if c in table.column_names]).to_pandas()
+    df = df.dropna(axis=1, how="all")
+    return df.rename(columns={"src_row": t("Række", lang), **labels})
+
+
+def changes_frame(p: SheetPlan, lang: str) -> pd.DataFrame:
+    """Changed rows, field by field: old and new value."""
+    labels = _field_labels(p.kind, lang) if p.kind else {}
+    return pd.DataFrame(
+        [
             {
-                "Ark" if lang == "da" else "Sheet": r.sheet,
-                "Type" if lang == "da" else "Kind": kind,
-                "Status": labels.get(r.status, r.status),
-                "Nye" if lang == "da" else "New": r.rows["new"],
-                "Ændrede" if lang == "da" else "Changed": r.rows["changed"],
-                "Uændrede" if lang == "da" else "Unchanged": r.rows["unchanged"],
-                "Mangler i arket" if lang == "da" else "Missing from sheet": r.rows["missing"],
-                "Afviste rækker" if lang == "da" else "Rejected rows": r.rows["rejected"],
+                t("Række", lang): c["row"],
+                t("Hvem/hvad", lang): c["key"],
+                t("Felt", lang): labels.get(c["field"], c["field"]),
+                t("Før", lang): "" if c["old"] is None else str(c["old"]),
+                t("Efter", lang): "" if c["new"] is None else str(c["new"]),
             }
-        )
+            for c in p.changes
+        ]
+    )
+
+
+def stored_frame(p: SheetPlan, rows: list[dict[str, Any]], lang: str) -> pd.DataFrame:
+    """Stored rows (to be removed, or kept though missing from the sheet) with their source."""
+    if not rows:
+        return pd.DataFrame()
+    labels = _field_labels(p.kind, lang) if p.kind else {}
+    df = pd.DataFrame(rows).drop(columns=["project_key"], errors="ignore")
+    df = df.rename(
+        columns={"batch_id": t("Indlæsning", lang), "src_row": t("Række i sin fil", lang), **labels}
+    )
+    return df.dropna(axis=1, how="all")
+
+
+def skipped_frame(p: SheetPlan, lang: str) -> pd.DataFrame:
+    """Rows that are not data, with the reason and what a section row did."""
+    v = p.validated
+    if v is None:
+        return pd.DataFrame()
+    effect = {s.row: s for s in v.sections}
+    rows = []
+    for s in v.skipped:
+        why = t(SKIP_REASON.get(s.reason, s.reason), lang)
+        if s.row in effect:
+            sec = effect[s.row]
+            why += ": " + section_effect(sec.sets, sec.records, lang)
+        rows.append({t("Række", lang): s.row, t("Indhold", lang): s.text or "", t("Hvorfor", lang): why})
     return pd.DataFrame(rows)
 
 
-def problems_frame(results: list[SheetResult], lang: str = "da", warnings: bool = False) -> pd.DataFrame:
-    """Errors (or warnings) with sheet, row, column, value and the message in the UI language."""
+def section_effect(sets: dict[str, object], records: int, lang: str) -> str:
+    """'markerer de næste 4 som eksterne' and the like."""
+    if "is_external" in sets:
+        what = t("eksterne", lang) if sets["is_external"] else t("interne", lang)
+        return t("markerer de næste {n} som {what}", lang).format(n=records, what=what)
+    value = next(iter(sets.values()))
+    return t("sætter '{value}' på de næste {n}", lang).format(value=value, n=records)
+
+
+def problems_frame(plans: list[SheetPlan], lang: str, warnings: bool = False) -> pd.DataFrame:
+    """Problems with sheet, row, column, value and the whole message; the cause (no row) first."""
     rows: list[dict[str, Any]] = []
-    for r in results:
-        for p in r.warnings if warnings else r.errors:
+    for p in plans:
+        items = p.warnings if warnings else p.errors
+        for e in sorted(items, key=lambda e: (e.row is not None, e.row or 0)):
             rows.append(
                 {
-                    "Ark" if lang == "da" else "Sheet": p.sheet or r.sheet,
-                    "Række" if lang == "da" else "Row": p.row,
-                    "Kolonne" if lang == "da" else "Column": p.column,
-                    "Værdi" if lang == "da" else "Value": None if p.value is None else str(p.value),
-                    "Besked" if lang == "da" else "Message": p.message(lang),
-                    "Kode" if lang == "da" else "Code": p.code,
+                    t("Ark", lang): e.sheet or p.sheet,
+                    t("Række", lang): "" if e.row is None else e.row,
+                    t("Kolonne", lang): e.column or "",
+                    t("Værdi", lang): "" if e.value is None else str(e.value),
+                    t("Besked", lang): e.message(lang),
+                    "code": e.code,
                 }
             )
     return pd.DataFrame(rows)
 
 
-def changes_frame(results: list[SheetResult], lang: str = "da") -> pd.DataFrame:
-    """Field-level changes an upload makes to rows already stored."""
-    rows = [
-        {
-            "Ark" if lang == "da" else "Sheet": r.sheet,
-            "Række" if lang == "da" else "Row": c["key"],
-            "Felt" if lang == "da" else "Field": c["field"],
-            "Før" if lang == "da" else "Before": None if c["old"] is None else str(c["old"]),
-            "Efter" if lang == "da" else "After": None if c["new"] is None else str(c["new"]),
-        }
-        for r in results
-        for c in r.changes
-    ]
-    return pd.DataFrame(rows)
+def receipt(p: SheetPlan, lang: str) -> str:
+    """'Gemt: 5 nye deltagere i AI-Innovationsnetværket (indlæsning 9)'."""
+    r = p.rows
+    parts = []
+    what = kind_label(p.kind, lang).lower()
+    if r["new"]:
+        parts.append(f"{r['new']} {t('nye', lang)} {what}")
+    if r["changed"]:
+        parts.append(f"{r['changed']} {t('ændrede', lang)}")
+    if r["removed"]:
+        parts.append(f"{r['removed']} {t('fjernet', lang)}")
+    scope = _scope_words(p)
+    return (
+        t("Gemt", lang)
+        + ": "
+        + (", ".join(parts) or t("ingen ændringer", lang))
+        + (f" {t('i', lang)} {scope}" if scope else "")
+        + f" ({t('indlæsning', lang)} {p.batch_id})"
+    )
+
+
+def _scope_words(p: SheetPlan) -> str:
+    if p.incoming is None or p.kind is None:
+        return ""
+    for col in ("network", "pool", "region"):
+        if col in p.incoming.column_names:
+            values = sorted({v for v in p.incoming.column(col).to_pylist() if v})
+            if 0 < len(values) <= 2:
+                return " og ".join(str(v) for v in values)
+    return ""
+
+
+# Which pages show each kind, for the receipt's links.
+PAGES = {
+    "participants": ("app_pages/people.py", "Personer og organisationer"),
+    "org_aliases": ("app_pages/people.py", "Personer og organisationer"),
+    "meetings": ("app_pages/network_activity.py", "Netværksaktivitet"),
+    "networks": ("app_pages/network_activity.py", "Netværksaktivitet"),
+    "eu_projects": ("app_pages/eu_projects.py", "EU-projekter"),
+    "eu_partners": ("app_pages/eu_projects.py", "EU-projekter"),
+    "pools": ("app_pages/funding_pools.py", "Puljer"),
+    "allocations": ("app_pages/funding_pools.py", "Puljer"),
+}
 
 
 def _when(iso: str) -> str:
@@ -242,6 +364,12 @@ def undo_or_redo(
 def original(con: duckdb.DuckDBPyConnection, batch_id: int) -> tuple[str, bytes] | None:
     """The original file of a batch."""
     return original_file(con.cursor(), batch_id)
+
+
+def template(kind: str, lang: str = "da") -> bytes:
+    """One kind's template as .xlsx bytes."""
+    with tempfile.TemporaryDirectory() as d:
+        return write_template(KINDS[kind], Path(d) / FILE_NAMES[kind], lang).read_bytes()
 
 
 def templates_zip(lang: str = "da") -> bytes:

@@ -1,8 +1,9 @@
-"""The command line: python -m loaders ingest|summary|history|undo|templates ...
+"""The command line: python -m loaders ingest|summary|history|undo|redo|quarantine|templates ...
 
 One contract for scripts, tests and the data page. Exit codes: 0 every file loaded, was a
-duplicate or was planned; 1 at least one file rejected (nothing of it written); 2 a usage
-error or a database that cannot be opened. With --json, stdout is exactly one JSON document.
+duplicate or was planned; 1 at least one file rejected (nothing of it written); 2 a usage error
+or a database that cannot be opened; 3 an internal error (a bug: its traceback goes to stderr).
+With --json, stdout is exactly one JSON document.
 """
 
 from __future__ import annotations
@@ -10,6 +11,8 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import traceback
+import uuid
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -17,16 +20,81 @@ import store
 from loaders.history import history, redo, undo
 from loaders.ingest import ingest_file, summary
 from loaders.kinds import KINDS
-from loaders.problems import MESSAGES, LoaderError, Problem
+from loaders.parse import ParseError
+from loaders.plan import SheetPlan
+from loaders.problems import LoaderError, Problem
+from loaders.quarantine import quarantined
+from loaders.validate import parse_setting
 
 RESERVED = {"backup", "rebuild", "erase"}
-STATUS_DA = {
-    "loaded": "indlæst",
-    "duplicate": "dublet, intet ændret",
-    "rejected": "afvist, intet skrevet",
-    "planned": "plan, intet skrevet (--dry-run)",
-    "skipped": "sprunget over",
+
+# The command line's own words; messages about data come from loaders.problems.
+WORDS = {
+    "loaded": ("indlæst", "loaded"),
+    "duplicate": ("intet at ændre (alt findes allerede)", "nothing to change (all rows are there already)"),
+    "rejected": ("afvist, intet skrevet", "rejected, nothing written"),
+    "planned": ("plan, intet skrevet (--dry-run)", "plan, nothing written (--dry-run)"),
+    "not_data": ("ikke data, sprunget over", "not data, skipped"),
+    "batch": ("indlæsning", "batch"),
+    "counts": (
+        "{new} nye, {changed} ændrede, {unchanged} uændrede, {removed} fjernes, {rejected} afviste, "
+        "{skipped} sprunget over (af {below} rækker under overskriften)",
+        "{new} new, {changed} changed, {unchanged} unchanged, {removed} removed, {rejected} rejected, "
+        "{skipped} skipped (of {below} rows below the header)",
+    ),
+    "missing": (
+        "{n} rækker i databasen mangler i arket; de beholdes (brug --replace, hvis arket er hele listen).",
+        "{n} rows in the database are missing from the sheet; they are kept (use --replace if the sheet is the whole list).",
+    ),
+    "skipped": ("Sprunget over", "Skipped"),
+    "title": ("titel", "title"),
+    "total": ("total", "total"),
+    "repeated_header": ("gentaget overskrift", "repeated header"),
+    "section": ("sektion", "section"),
+    "section_effect": ("gælder de næste {n} rækker", "applies to the next {n} rows"),
+    "row": ("række", "row"),
+    "column": ("kolonne", "column"),
+    "error": ("FEJL", "ERROR"),
+    "warning": ("Advarsel", "Warning"),
+    "more_errors": (
+        "... og {n} fejl mere (brug --json for alle)",
+        "... and {n} more errors (use --json for all)",
+    ),
+    "no_batches": ("Ingen indlæsninger endnu.", "No uploads yet."),
+    "undone": ("Indlæsning {b} er fortrudt (indlæsning {new}).", "Batch {b} has been undone (batch {new})."),
+    "redone": ("Indlæsning {b} er gendannet (indlæsning {new}).", "Batch {b} has been redone (batch {new})."),
+    "undone_by": ("fortrudt af", "undone by"),
+    "usage": ("Brug", "Usage"),
+    "set_form": (
+        "--set skal have formen FELT=VÆRDI: {pair!r}",
+        "--set must have the form FIELD=VALUE: {pair!r}",
+    ),
+    "set_unknown": (
+        "ukendt felt i --set: {k!r} (kendte: {known})",
+        "unknown field in --set: {k!r} (known: {known})",
+    ),
+    "set_value": (
+        "--set {k}={v!r}: værdien kan ikke læses ({code})",
+        "--set {k}={v!r}: the value cannot be read ({code})",
+    ),
+    "later": ("'{c}' kommer senere", "'{c}' comes later"),
+    "internal": (
+        "Intern fejl i Overblik (fejl-id {id}); detaljerne står herunder.",
+        "Internal error in Overblik (error id {id}); details below.",
+    ),
+    "nothing_quarantined": ("Ingen rækker er sat til side.", "No rows are set aside."),
+    "template": ("Skabelon", "Template"),
+    "stage_read": ("læser", "reading"),
+    "stage_check": ("tjekker", "checking"),
+    "stage_plan": ("planlægger", "planning"),
+    "stage_save": ("gemmer", "saving"),
 }
+
+
+def w(key: str, lang: str, **params: Any) -> str:
+    """A word of the command line in the chosen language."""
+    text = WORDS[key][1 if lang == "en" else 0]
+    return text.format(**params) if params else text
 
 
 class UsageError(Exception):
@@ -57,17 +125,21 @@ def _parser() -> argparse.ArgumentParser:
     ing.add_argument("--kind", choices=sorted(KINDS))
     ing.add_argument("--set", action="append", default=[], metavar="FIELD=VALUE", dest="sets")
     ing.add_argument("--dry-run", action="store_true")
-    ing.add_argument("--skip-invalid", action="store_true")
+    ing.add_argument("--skip-invalid", action="store_true", help="save the valid rows, set the others aside")
+    ing.add_argument(
+        "--replace",
+        action="store_true",
+        help="the sheet is the whole list for its scope: remove rows it lacks",
+    )
     ing.add_argument("--user", help="who is loading (default: env OVERBLIK_USER or the login name)")
     common(ing)
     common(sub.add_parser("summary", help="headline counts"))
     common(sub.add_parser("history", help="every batch"))
-    u = sub.add_parser("undo", help="undo a batch")
-    u.add_argument("batch_id", type=int)
-    common(u)
-    r = sub.add_parser("redo", help="put back what an undone batch did")
-    r.add_argument("batch_id", type=int)
-    common(r)
+    common(sub.add_parser("quarantine", help="rows set aside, with their reasons"))
+    for name, what in (("undo", "undo a batch"), ("redo", "put back what an undone batch did")):
+        u = sub.add_parser(name, help=what)
+        u.add_argument("batch_id", type=int)
+        common(u)
     t = sub.add_parser("templates", help="write one .xlsx template per kind")
     t.add_argument("outdir", type=Path)
     common(t, db=False)
@@ -78,53 +150,73 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
-def _sets(pairs: list[str], kind: str | None) -> dict[str, str]:
+def _sets(pairs: list[str], kind: str | None, lang: str) -> dict[str, str]:
+    """--set FIELD=VALUE pairs, each field known and each value readable as the field's cells are."""
+    kinds = [KINDS[kind]] if kind else list(KINDS.values())
+    fields = {f.name: f for k in kinds for f in k.fields}
     out: dict[str, str] = {}
-    allowed = {f.name for k in KINDS.values() for f in k.fields} | {"fx_rate"}
-    if kind:
-        allowed = {f.name for f in KINDS[kind].fields} | {"fx_rate"}
     for pair in pairs:
         if "=" not in pair:
-            raise UsageError(f"--set skal have formen FELT=VÆRDI: {pair!r}")
-        k, v = pair.split("=", 1)
-        k = k.strip()
-        if k not in allowed:
-            raise UsageError(f"ukendt felt i --set: {k!r} (kendte: {', '.join(sorted(allowed))})")
-        out[k] = v.strip()
+            raise UsageError(w("set_form", lang, pair=pair))
+        k, v = (x.strip() for x in pair.split("=", 1))
+        if k not in fields:
+            raise UsageError(w("set_unknown", lang, k=k, known=", ".join(sorted(fields))))
+        try:
+            parse_setting(fields[k], v)
+        except ParseError as e:
+            raise UsageError(w("set_value", lang, k=k, v=v, code=e.code)) from None
+        out[k] = v
     return out
 
 
-def _human_ingest(entries: list[dict[str, Any]]) -> str:
+def _where(d: dict[str, Any], lang: str) -> str:
+    parts = []
+    if d.get("row"):
+        parts.append(f"{w('row', lang)} {d['row']}")
+    if d.get("column"):
+        parts.append(f"{w('column', lang)} '{d['column']}'")
+    return ", ".join(parts)
+
+
+def _human_ingest(entries: list[dict[str, Any]], lang: str) -> str:
     lines = []
     for e in entries:
         r = e["rows"]
         head = f"{e['file']} / {e['sheet']}" + (f" ({e['kind']})" if e["kind"] else "")
-        status = STATUS_DA.get(e["status"], e["status"])
+        status = w(e["status"], lang) if e["status"] in WORDS else e["status"]
         if e["batch_id"] is not None:
-            status += f", indlæsning {e['batch_id']}"
-        lines.append(
-            f"{head}: {status}. {r['new']} nye, {r['changed']} ændrede, {r['unchanged']} uændrede, "
-            f"{r['missing']} mangler i arket, {r['rejected']} afviste rækker."
-        )
-        for err in e["errors"][:50]:
-            where = ", ".join(
-                x
-                for x in (
-                    f"række {err['row']}" if err["row"] else "",
-                    f"kolonne '{err['column']}'" if err["column"] else "",
-                )
-                if x
+            status += f", {w('batch', lang)} {e['batch_id']}"
+        if e["status"] == "not_data":
+            lines.append(f"{head}: {status}.")
+            continue
+        lines.append(f"{head}: {status}. " + w("counts", lang, below=e["rows_below_header"], **r) + ".")
+        if r["missing"]:
+            lines.append("  " + w("missing", lang, n=r["missing"]))
+        sections = {s["row"]: s for s in e["sections"]}
+        skipped = []
+        for s in e["skipped"]:
+            text = (
+                f"{w('row', lang)} {s['row']}"
+                + (f" '{s['text']}'" if s["text"] else "")
+                + f" ({w(s['reason'], lang)}"
             )
+            if s["row"] in sections:
+                text += ": " + w("section_effect", lang, n=sections[s["row"]]["records"])
+            skipped.append(text + ")")
+        if skipped:
+            lines.append(f"  {w('skipped', lang)}: " + "; ".join(skipped))
+        for err in e["errors"][:50]:
+            where = _where(err, lang)
             lines.append(
-                f"  FEJL {where}: {err['message']} [{err['code']}]"
-                if where
-                else f"  FEJL: {err['message']} [{err['code']}]"
+                f"  {w('error', lang)}{' ' + where if where else ''}: {err['message']} [{err['code']}]"
             )
         if len(e["errors"]) > 50:
-            lines.append(f"  ... og {len(e['errors']) - 50} fejl mere (brug --json for alle)")
-        for w in e["warnings"][:20]:
-            where = f" række {w['row']}" if w["row"] else ""
-            lines.append(f"  Advarsel{where}: {w['message']} [{w['code']}]")
+            lines.append("  " + w("more_errors", lang, n=len(e["errors"]) - 50))
+        for warn in e["warnings"][:20]:
+            where = _where(warn, lang)
+            lines.append(
+                f"  {w('warning', lang)}{' ' + where if where else ''}: {warn['message']} [{warn['code']}]"
+            )
     return "\n".join(lines)
 
 
@@ -135,9 +227,51 @@ def _open(args: argparse.Namespace) -> Any:
         raise LoaderError(Problem("db.busy", file=str(e.path))) from None
 
 
+def _progress(lang: str) -> Any:
+    """A one-line progress report on stderr for a person at a terminal (not with --json)."""
+
+    def report(stage: str, done: int, total: int) -> None:
+        text = w(f"stage_{stage}", lang) + (f" {done}/{total}" if total else "") + "..."
+        sys.stderr.write("\r" + text.ljust(40))
+        sys.stderr.flush()
+
+    return report
+
+
+class _Partial(Exception):
+    """An internal error after some files were committed: the JSON still lists those."""
+
+    def __init__(self, entries: list[dict[str, Any]], exc: BaseException) -> None:
+        super().__init__(str(exc))
+        self.entries, self.exc = entries, exc
+
+
+def _ingest(con: Any, args: argparse.Namespace, lang: str) -> tuple[int, Any, str]:
+    sets = _sets(args.sets, args.kind, lang)
+    entries: list[dict[str, Any]] = []
+    code = 0
+    progress = _progress(lang) if sys.stderr.isatty() and not args.json else None
+    for path in args.paths:
+        try:
+            results: list[SheetPlan] = ingest_file(
+                con, path, kind=args.kind, set_values=sets, dry_run=args.dry_run,
+                skip_invalid=args.skip_invalid, replace=args.replace, user=args.user, progress=progress,
+            )  # fmt: skip
+        except LoaderError:
+            raise
+        except Exception as exc:  # a bug: report it after the files that did load
+            raise _Partial(entries, exc) from exc
+        finally:
+            if progress:
+                sys.stderr.write("\r" + " " * 40 + "\r")
+        if any(r.status == "rejected" for r in results):
+            code = 1
+        entries.extend(r.as_dict(lang) for r in results)
+    return code, {"files": entries}, _human_ingest(entries, lang)
+
+
 def run(argv: list[str]) -> tuple[int, Any, str]:
-    """Run a command; return (exit code, JSON document, human text). Never raises."""
-    as_json = "--json" in argv
+    """Run a command; return (exit code, JSON document, human text). Our own errors become exit 3."""
     lang = (
         "en"
         if "--lang" in argv and argv[argv.index("--lang") + 1 : argv.index("--lang") + 2] == ["en"]
@@ -147,28 +281,17 @@ def run(argv: list[str]) -> tuple[int, Any, str]:
         args = _parser().parse_args(argv)
         lang = args.lang
         if args.command in RESERVED:
-            raise UsageError(f"'{args.command}' kommer senere / comes later")
+            raise UsageError(w("later", lang, c=args.command))
         if args.command == "templates":
             from loaders.templates import write_templates
 
             paths = write_templates(args.outdir, lang=lang)
             doc = {"templates": [str(p) for p in paths]}
-            return 0, doc, "\n".join(f"Skabelon: {p}" for p in paths)
+            return 0, doc, "\n".join(f"{w('template', lang)}: {p}" for p in paths)
         con = _open(args)
         try:
             if args.command == "ingest":
-                sets = _sets(args.sets, args.kind)
-                entries: list[dict[str, Any]] = []
-                code = 0
-                for path in args.paths:
-                    results = ingest_file(
-                        con, path, kind=args.kind, set_values=sets, dry_run=args.dry_run,
-                        skip_invalid=args.skip_invalid, user=args.user,
-                    )  # fmt: skip
-                    if any(r.status == "rejected" for r in results):
-                        code = 1
-                    entries.extend(r.as_dict(lang) for r in results)
-                return code, {"files": entries}, _human_ingest(entries)
+                return _ingest(con, args, lang)
             if args.command == "summary":
                 s = summary(con)
                 return 0, s, "\n".join(f"{k}: {v}" for k, v in s.items())
@@ -177,38 +300,44 @@ def run(argv: list[str]) -> tuple[int, Any, str]:
                 text = "\n".join(
                     f"{b['batch_id']:>4} {b['uploaded_at']} {b['action']:<6} {b['file_name']} / {b['sheet']} ({b['kind']}) "
                     f"+{b['rows_new']} ~{b['rows_changed']} !{b['rows_rejected']}"
-                    + (f" fortrudt af {b['undone_by']}" if b["undone_by"] else "")
+                    + (f" {w('undone_by', lang)} {b['undone_by']}" if b["undone_by"] else "")
                     for b in h
                 )
-                return 0, {"batches": h}, text or "Ingen indlæsninger endnu."
-            if args.command == "undo":
-                new = undo(con, args.batch_id)
-                return (
-                    0,
-                    {"undone": args.batch_id, "batch_id": new},
-                    f"Indlæsning {args.batch_id} er fortrudt (indlæsning {new}).",
+                return 0, {"batches": h}, text or w("no_batches", lang)
+            if args.command == "quarantine":
+                rows = quarantined(con, lang)
+                text = "\n".join(
+                    f"{q['file']} / {q['sheet']}, {w('row', lang)} {q['row']}"
+                    + (f", {w('column', lang)} '{q['column']}'" if q["column"] else "")
+                    + f": {q['message']} ({w('batch', lang)} {q['batch_id']})"
+                    for q in rows
                 )
-            if args.command == "redo":
-                new = redo(con, args.batch_id)
-                return (
-                    0,
-                    {"redone": args.batch_id, "batch_id": new},
-                    f"Indlæsning {args.batch_id} er gendannet (indlæsning {new}).",
-                )
+                return 0, {"quarantine": rows}, text or w("nothing_quarantined", lang)
+            if args.command in ("undo", "redo"):
+                new = (undo if args.command == "undo" else redo)(con, args.batch_id)
+                key = "undone" if args.command == "undo" else "redone"
+                return 0, {key: args.batch_id, "batch_id": new}, w(key, lang, b=args.batch_id, new=new)
         finally:
             con.close()
         raise UsageError(args.command)
     except UsageError as e:
-        return 2, {"error": {"code": "usage", "message": str(e)}}, f"Brug: {e}"
+        return 2, {"error": {"code": "usage", "message": str(e)}}, f"{w('usage', lang)}: {e}"
     except LoaderError as e:
         p = e.problem
         code = 2 if p.code in ("db.busy",) else 1
         return code, {"error": {"code": p.code, "message": p.message(lang)}}, p.message(lang)
-    except Exception as e:  # the edge: no stack trace reaches a user
-        msg = MESSAGES["file.unreadable"][1 if lang == "en" else 0].format(detail=type(e).__name__)
-        return 2, {"error": {"code": "internal", "message": f"{msg} ({e})"}}, f"Uventet fejl: {e}"
-    finally:
-        _ = as_json
+    except _Partial as e:
+        return _internal(e.exc, lang, {"files": e.entries})
+    except Exception as e:  # our own bug: never disguised as bad input
+        return _internal(e, lang, {})
+
+
+def _internal(exc: BaseException, lang: str, doc: dict[str, Any]) -> tuple[int, Any, str]:
+    error_id = uuid.uuid4().hex[:8]
+    trace = "".join(traceback.format_exception(exc))
+    sys.stderr.write(f"[{error_id}] {trace}")
+    doc["error"] = {"code": "internal", "id": error_id, "message": w("internal", lang, id=error_id)}
+    return 3, doc, w("internal", lang, id=error_id)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -218,7 +347,7 @@ def main(argv: list[str] | None = None) -> int:
     if "--json" in argv:
         sys.stdout.write(json.dumps(doc, ensure_ascii=False, default=str) + "\n")
     else:
-        stream = sys.stderr if code == 2 else sys.stdout
+        stream = sys.stderr if code in (2, 3) else sys.stdout
         stream.write(text + "\n")
     return code
 

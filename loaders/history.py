@@ -18,7 +18,7 @@ from typing import Any
 import duckdb
 
 from loaders.problems import LoaderError, Problem
-from store import DATA_TABLES
+from store import DATA_TABLES, first_row
 
 
 def current_user() -> str:
@@ -38,10 +38,12 @@ def _key_match(keys: tuple[str, ...], a: str, b: str) -> str:
 
 
 def _batch(con: duckdb.DuckDBPyConnection, batch_id: int) -> tuple[Any, ...] | None:
-    return con.execute(
-        "SELECT action, undoes, undone_by, file_name, sheet, sha256, kind FROM batches WHERE batch_id = ?",
-        [batch_id],
-    ).fetchone()
+    return first_row(
+        con.execute(
+            "SELECT action, undoes, undone_by, file_name, sheet, sha256, kind FROM batches WHERE batch_id = ?",
+            [batch_id],
+        )
+    )
 
 
 def _added_sql(con: duckdb.DuckDBPyConnection, table: str, batch_id: int) -> tuple[str, list[Any]]:
@@ -69,7 +71,7 @@ def _removed_sql(table: str, batch_id: int) -> tuple[str, list[Any]]:
 def chain_head(con: duckdb.DuckDBPyConnection, batch_id: int) -> int:
     """The last batch of the undo chain that starts at batch_id (itself when never undone)."""
     while True:
-        row = con.execute("SELECT undone_by FROM batches WHERE batch_id = ?", [batch_id]).fetchone()
+        row = first_row(con.execute("SELECT undone_by FROM batches WHERE batch_id = ?", [batch_id]))
         if row is None or row[0] is None:
             return batch_id
         batch_id = int(row[0])
@@ -109,7 +111,7 @@ def _reverse(con: duckdb.DuckDBPyConnection, batch_id: int, user: str | None) ->
             raise LoaderError(Problem("undo.superseded", params={"batch_id": batch_id, "later": later}))
     con.execute("BEGIN TRANSACTION")
     try:
-        new = int(con.execute("SELECT nextval('batch_seq')").fetchone()[0])
+        new = int(con.execute("SELECT nextval('batch_seq')").fetchall()[0][0])
         for table in DATA_TABLES:
             _reverse_table(con, table, batch_id, new)
         con.execute(
@@ -137,7 +139,7 @@ def _blocking_batch(con: duckdb.DuckDBPyConnection, table: str, batch_id: int) -
         f"WHERE NOT EXISTS (SELECT 1 FROM {table} t WHERE {_key_match(keys, 'a', 't')} "
         f"AND t.batch_id IS NOT DISTINCT FROM a.batch_id)",
         p_added + [batch_id],
-    ).fetchone()[0]
+    ).fetchall()[0][0]
     if gone is not None:
         return int(gone)
     # A removed row whose key is taken by a row the batch did not add: that row's batch blocks.
@@ -146,7 +148,7 @@ def _blocking_batch(con: duckdb.DuckDBPyConnection, table: str, batch_id: int) -
         f"WHERE NOT EXISTS (SELECT 1 FROM ({added}) a WHERE {_key_match(keys, 'a', 't')} "
         f"AND a.batch_id IS NOT DISTINCT FROM t.batch_id)",
         p_removed + p_added,
-    ).fetchone()[0]
+    ).fetchall()[0][0]
     return int(taken) if taken is not None else None
 
 
@@ -185,13 +187,13 @@ def undo_preview(con: duckdb.DuckDBPyConnection, batch_id: int) -> dict[str, Any
         removed, p_removed = _removed_sql(table, batch_id)
         keys = DATA_TABLES[table]
         # A changed row is taken out and put back in its old version: count it once, as restored.
-        restored_keys = con.execute(f"SELECT count(*) FROM ({removed})", p_removed).fetchone()[0]
+        restored_keys = con.execute(f"SELECT count(*) FROM ({removed})", p_removed).fetchall()[0][0]
         replaced = con.execute(
             f"SELECT count(*) FROM ({added}) a WHERE EXISTS (SELECT 1 FROM ({removed}) r "
             f"WHERE {_key_match(keys, 'a', 'r')})",
             p_added + p_removed,
-        ).fetchone()[0]
-        out["remove"] += con.execute(f"SELECT count(*) FROM ({added})", p_added).fetchone()[0] - replaced
+        ).fetchall()[0][0]
+        out["remove"] += con.execute(f"SELECT count(*) FROM ({added})", p_added).fetchall()[0][0] - replaced
         out["restore"] += restored_keys
         if out["blocked_by"] is None:
             out["blocked_by"] = _blocking_batch(con, table, batch_id)
@@ -200,7 +202,7 @@ def undo_preview(con: duckdb.DuckDBPyConnection, batch_id: int) -> dict[str, Any
 
 def live(con: duckdb.DuckDBPyConnection, batch_id: int) -> bool:
     """Whether a batch's effect stands: it was never undone, or its undo was undone, and so on."""
-    undone_by = con.execute("SELECT undone_by FROM batches WHERE batch_id = ?", [batch_id]).fetchone()
+    undone_by = first_row(con.execute("SELECT undone_by FROM batches WHERE batch_id = ?", [batch_id]))
     if undone_by is None or undone_by[0] is None:
         return True
     return not live(con, int(undone_by[0]))
@@ -223,8 +225,10 @@ def history(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
 
 def original_file(con: duckdb.DuckDBPyConnection, batch_id: int) -> tuple[str, bytes] | None:
     """The file a batch came from, as uploaded."""
-    row = con.execute(
-        "SELECT b.file_name, f.content FROM batches b JOIN files f ON f.sha256 = b.sha256 WHERE b.batch_id = ?",
-        [batch_id],
-    ).fetchone()
+    row = first_row(
+        con.execute(
+            "SELECT b.file_name, f.content FROM batches b JOIN files f ON f.sha256 = b.sha256 WHERE b.batch_id = ?",
+            [batch_id],
+        )
+    )
     return (row[0], bytes(row[1])) if row else None

@@ -12,7 +12,8 @@ import math
 import re
 import unicodedata
 from datetime import date, datetime, timedelta
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import Any
 
 
 class ParseError(ValueError):
@@ -163,14 +164,17 @@ def _scale_of(text: str) -> tuple[str, Decimal]:
 
 
 def parse_amount(value: object, *, allow_negative: bool = True) -> Decimal | None:
-    """Read an amount as Danish staff write it: '1.650.000', '1,65 mio. kr.', 'ca. 41 mio.'."""
+    """Read an amount as Danish staff write it: '1.650.000', '1,65 mio. kr.', 'ca. 41 mio.'.
+
+    Exact, not yet rounded: a header's scale ("mio. kr.") and a currency's rate apply first,
+    then round_cents."""
     if isinstance(value, bool):
         raise ParseError("amount.invalid", value)
     if isinstance(value, int | float) and not _is_nan(value):
         if isinstance(value, float) and math.isinf(value):
             raise ParseError("amount.invalid", value)
         d = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
-        return _sign_check(_cents(d, value), value, allow_negative)
+        return _sign_check(_bounded(d, value), value, allow_negative)
     if is_unknown(value):
         return None
     if not isinstance(value, str):
@@ -189,14 +193,19 @@ def parse_amount(value: object, *, allow_negative: bool = True) -> Decimal | Non
         d = _split_number(text, amount=True) * mult
     except (ValueError, InvalidOperation):
         raise ParseError("amount.invalid", value) from None
-    return _sign_check(_cents(d, value), value, allow_negative)
+    return _sign_check(_bounded(d, value), value, allow_negative)
 
 
-def _cents(d: Decimal, value: object) -> Decimal:
-    try:
-        return d.quantize(_CENT)
-    except InvalidOperation:  # more digits than the decimal context holds (> 10^26)
-        raise ParseError("amount.invalid", value) from None
+def _bounded(d: Decimal, value: object) -> Decimal:
+    """The exact amount, refused when it could never be a sum of money (more than 10^20)."""
+    if not d.is_finite() or d.adjusted() > 20:
+        raise ParseError("amount.invalid", value)
+    return d
+
+
+def round_cents(d: Decimal) -> Decimal:
+    """To whole øre, half up as Danish practice rounds (1,125 kr. -> 1,13 kr.)."""
+    return d.quantize(_CENT, rounding=ROUND_HALF_UP)
 
 
 def _sign_check(d: Decimal, value: object, allow_negative: bool) -> Decimal:
@@ -225,19 +234,26 @@ def parse_number(value: object) -> Decimal | None:
         raise ParseError("number.invalid", value) from None
 
 
-_INT_WORDS = re.compile(r"(?i)^(ca\.?|cirka|omkring)?\s*([\d.  ]+)\s*[a-zæøå. ]*$")
+# "75", "ca. 75", "75 partnere", and numbering written with a word: "Møde 3", "Nr. 3", "#3".
+_INT_WORDS = re.compile(
+    r"(?i)^(?:(?:ca\.?|cirka|omkring)\s*|(?:[a-zæøå]{1,12}\.?\s+){0,2}(?:nr\.?|no\.?|#)?\s*)([\d.  ]+?)\.?\s*[a-zæøå. ]*$"
+)
 
 
 def parse_int(value: object) -> int | None:
-    """A count: 75, '75', 'ca. 75', '1.200', '75 partnere'."""
+    """A count (never negative): 75, '75', 'ca. 75', '1.200', '75 partnere', 'Møde 3'."""
     if isinstance(value, bool):
         raise ParseError("integer.invalid", value)
-    if isinstance(value, int):
-        return value
-    if isinstance(value, float) and not _is_nan(value):
-        if value.is_integer():
-            return int(value)
-        raise ParseError("integer.invalid", value)
+    if (
+        isinstance(value, str)
+        and _PLAIN_NUMBER.fullmatch(value.strip())
+        and not _THOUSANDS.fullmatch(value.strip())
+    ):
+        return _as_number(parse_int, value)
+    if isinstance(value, int | float) and not _is_nan(value):
+        if isinstance(value, float) and (math.isinf(value) or not value.is_integer()) or value < 0:
+            raise ParseError("integer.invalid", value)
+        return int(value)
     if is_unknown(value):
         return None
     if not isinstance(value, str):
@@ -245,7 +261,7 @@ def parse_int(value: object) -> int | None:
     m = _INT_WORDS.match(_norm_ws(value))
     if not m:
         raise ParseError("integer.invalid", value)
-    digits = m.group(2).replace(" ", "").replace("\xa0", "")
+    digits = m.group(1).replace(" ", "").replace("\xa0", "")
     if len(digits) > 400:  # int() refuses more than 4300 digits with ValueError; no count is this long
         raise ParseError("integer.invalid", value)
     if re.fullmatch(r"\d+", digits):
@@ -267,10 +283,26 @@ _WEEKDAY = re.compile(
     r"(?i)^(mandag|tirsdag|onsdag|torsdag|fredag|lørdag|søndag|monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b,?\s*"
 )
 _TIME = re.compile(r"(?i)\s*(kl\.?\s*)?\d{1,2}[:.]\d{2}(:\d{2}(\.\d+)?)?\s*$")
-_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$")
+# ISO dates, with a time ("2024-06-17T10:00:00", "2024-09-02 13:30") and a zone if given; the text
+# is case-folded first, so 'T' and 'Z' arrive as 't' and 'z'.
+_ISO = re.compile(
+    r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ t]\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?(?:z|[+-]\d{2}:?\d{2})?)?$"
+)
+_PLAIN_NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
+_THOUSANDS = re.compile(r"-?\d{1,3}(?:\.\d{3})+")  # "1.200" typed as text is Danish for 1200
 _DMY = re.compile(r"^(\d{1,2})[-./](\d{1,2})[-./](\d{2}|\d{4})$")
 _DMONY = re.compile(r"^(\d{1,2})\.?\s+([a-zæøå]+)\.?,?\s+(\d{4})$")
 _EXCEL_EPOCH = date(1899, 12, 30)  # serial 1 = 1900-01-01, with Excel's phantom 29 Feb 1900 absorbed
+_SERIAL_1950 = (date(1950, 1, 1) - _EXCEL_EPOCH).days
+
+
+def _as_number(parser: Any, text: str) -> Any:
+    """Digits typed as text read as the number cell they could have been (the reader relies on it);
+    a problem still names the text as written."""
+    try:
+        return parser(float(text))
+    except ParseError as e:
+        raise ParseError(e.code, text) from None
 
 
 def _make_date(y: int, m: int, d: int, value: object) -> date:
@@ -290,9 +322,20 @@ def parse_date(value: object) -> date | None:
         return value
     if isinstance(value, bool):
         raise ParseError("date.invalid", value)
+    if isinstance(value, str) and _PLAIN_NUMBER.fullmatch(value.strip()):
+        # Digits typed as text read as the number cell they could have been.
+        try:
+            return parse_date(float(value))
+        except ParseError as e:
+            raise ParseError(e.code, value) from None
     if isinstance(value, int | float) and not _is_nan(value):
         if isinstance(value, float) and math.isinf(value) or not 1 <= value <= 2958465:
             raise ParseError("date.invalid", value)
+        if float(value).is_integer() and YEAR_MIN_DATE <= value <= YEAR_MAX_DATE:
+            # 2019 in a date column is a year, not Excel's day 2019 (11 July 1905).
+            raise ParseError("date.year_only", value)
+        if value < _SERIAL_1950:
+            raise ParseError("date.invalid", value)  # a day before 1950 is no date of ours
         return _EXCEL_EPOCH + timedelta(days=int(value))
     if is_unknown(value):
         return None
@@ -307,7 +350,9 @@ def parse_date(value: object) -> date | None:
         return _make_date(int(m[1]), int(m[2]), int(m[3]), value)
     if m := _DMY.match(text):
         y = int(m[3])
-        return _make_date(2000 + y if y < 100 else y, int(m[2]), int(m[1]), value)
+        if y < 100:  # Excel's pivot: 00-29 is this century, 30-99 the last ("17-06-98" is 1998)
+            y += 2000 if y < 30 else 1900
+        return _make_date(y, int(m[2]), int(m[1]), value)
     if m := _DMONY.match(text):
         month = MONTHS.get(m[2])
         if month is None:
@@ -317,6 +362,7 @@ def parse_date(value: object) -> date | None:
 
 
 YEAR_MIN, YEAR_MAX = 1950, 2100
+YEAR_MIN_DATE, YEAR_MAX_DATE = 1900, 2100  # whole numbers in a date column that are years
 
 
 def _year_ok(y: int, value: object) -> int:
@@ -327,6 +373,8 @@ def _year_ok(y: int, value: object) -> int:
 
 def parse_year(value: object) -> int | None:
     """A year: 2024, '2024', a date's year, '2024/25' -> 2024."""
+    if isinstance(value, str) and _PLAIN_NUMBER.fullmatch(value.strip()):
+        return _as_number(parse_year, value)
     if isinstance(value, datetime | date):
         return _year_ok(value.year, value)
     if isinstance(value, bool):
@@ -352,18 +400,17 @@ def parse_period(value: object) -> tuple[int | None, int | None]:
     """A period of years: '2024-2027', '2024–2027', '2024 til 2027', '2025-29', or one year."""
     if is_unknown(value):
         return (None, None)
+    if isinstance(value, str) and _PLAIN_NUMBER.fullmatch(value.strip()):
+        return _as_number(parse_period, value)
     if isinstance(value, int | float | date) and not isinstance(value, bool):
         try:
             y = parse_year(value)
-        except ParseError:
-            raise ParseError("period.invalid", value) from None
+        except ParseError as e:
+            raise ParseError("period.invalid" if e.code == "year.invalid" else e.code, value) from None
         return (y, y)
     if not isinstance(value, str):
         raise ParseError("period.invalid", value)
     text = _norm_ws(value)
-    if re.fullmatch(r"\d{4}", text):
-        y = _year_ok(int(text), value)
-        return (y, y)
     m = _PERIOD.match(text)
     if not m:
         raise ParseError("period.invalid", value)

@@ -61,8 +61,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "No header row was found in the first 20 rows.",
     ),
     "sheet.unknown_kind": (
-        "Arkets indhold kan ikke genkendes (deltagere, møder, EU-projekter, puljer eller bevillinger). Angiv typen.",
-        "The sheet's content cannot be recognised (participants, meetings, EU projects, pools or allocations). Give the kind.",
+        "Intet ark i filen kan genkendes. Overskriftsrækken skal have kolonner, som Overblik kender: {kinds}. "
+        "Brug en skabelon fra siden Data, eller vælg arkets indhold.",
+        "No sheet in the file can be recognised. The header row needs columns Overblik knows: {kinds}. "
+        "Use a template from the Data page, or choose the sheet's content.",
     ),
     "sheet.no_rows": (
         "Arket har en overskrift men ingen datarækker.",
@@ -73,12 +75,36 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Columns '{column}' and '{other}' both mean '{field_label}'. Delete or rename one.",
     ),
     "sheet.missing_column": (
-        "Kolonnen for '{field_label}' mangler (fx '{example}').",
-        "The column for '{field_label}' is missing (e.g. '{example}').",
+        "Kolonnen for '{field_label}' mangler (fx '{example}'). Tilføj kolonnen, eller angiv én værdi for hele "
+        "arket (på siden Data eller med --set). Påkrævet: {required}. Kendte kolonner: {known}.",
+        "The column for '{field_label}' is missing (e.g. '{example}'). Add the column, or give one value for the "
+        "whole sheet (on the Data page or with --set). Required: {required}. Known columns: {known}.",
     ),
-    "sheet.ignored_column": (
-        "Kolonner, der ikke kendes, gemmes som bemærkning: {column}.",
-        "Columns that are not known are kept as a note: {column}.",
+    "sheet.unused_columns": (
+        "Disse kolonner bruges ikke og gemmes ikke: {columns}.",
+        "These columns are not used and not stored: {columns}.",
+    ),
+    "sheet.label_column": (
+        "Kolonnen '{column_header}' indeholder tekst, ikke tal, og bruges derfor ikke som '{field_label}'.",
+        "Column '{column_header}' holds text, not numbers, so it is not used as '{field_label}'.",
+    ),
+    "sheet.cpr": (
+        "Kolonnen '{column}' ser ud til at indeholde CPR-numre. CPR-numre er følsomme personoplysninger og må "
+        "ikke uploades: slet kolonnen i regnearket, og upload igen. Intet er gemt.",
+        "Column '{column}' appears to hold CPR numbers. CPR numbers are sensitive personal data and must not "
+        "be uploaded: delete the column in the spreadsheet and upload again. Nothing was stored.",
+    ),
+    "sheet.total_mismatch": (
+        "Rækken '{label}' siger {total} i '{column}', men de {counted} rækker ovenover giver {sum}.",
+        "The row '{label}' says {total} in '{column}', but the {counted} rows above add up to {sum}.",
+    ),
+    "set.invalid": (
+        "Værdien '{value}' for '{field_label}' kan ikke læses.",
+        "The value '{value}' for '{field_label}' cannot be read.",
+    ),
+    "year.derived": (
+        "Arket har ingen kolonne for år: året for {count} rækker er taget fra {source_da}.",
+        "The sheet has no year column: the year of {count} rows is taken from {source_en}.",
     ),
     # values
     "value.required": ("'{column}' skal udfyldes.", "'{column}' must be filled in."),
@@ -91,6 +117,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "date.invalid": ("'{value}' kan ikke læses som en dato.", "'{value}' cannot be read as a date."),
     "date.impossible": ("Datoen '{value}' findes ikke.", "The date '{value}' does not exist."),
+    "date.year_only": (
+        "'{value}' er et årstal, ikke en dato. Skriv hele datoen (fx 17-06-{value}).",
+        "'{value}' is a year, not a date. Write the whole date (e.g. 17-06-{value}).",
+    ),
     "year.invalid": ("'{value}' kan ikke læses som et årstal.", "'{value}' cannot be read as a year."),
     "year.implausible": ("Årstallet '{value}' er ikke plausibelt.", "The year '{value}' is not plausible."),
     "period.invalid": (
@@ -98,6 +128,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "'{value}' cannot be read as a period (e.g. 2024-2027).",
     ),
     "period.reversed": ("Perioden slutter før den begynder.", "The period ends before it starts."),
+    "band.reversed": (
+        "Den største bevilling er mindre end den mindste.",
+        "The largest grant is smaller than the smallest.",
+    ),
     "bool.invalid": ("'{value}' kan ikke læses som ja/nej.", "'{value}' cannot be read as yes/no."),
     "enum.invalid": (
         "'{value}' er ikke en gyldig værdi. Brug en af: {allowed}.",
@@ -129,6 +163,17 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "db.busy": (
         "Databasen er i brug af et andet program (sandsynligvis dashboardet). Luk det, eller brug dataside­uploaden, og prøv igen.",
         "The database is in use by another program (probably the dashboard). Close it, or upload through the data page, and try again.",
+    ),
+    "plan.stale": (
+        "Data er ændret siden forhåndsvisningen (en anden har gemt imellemtiden). Tjek forhåndsvisningen igen, "
+        "og gem derefter.",
+        "The data changed since your preview (someone else saved in between). Check the preview again, then save.",
+    ),
+    "internal": (
+        "Der opstod en fejl i Overblik (fejl-id {error_id}). Intet er gemt. Prøv igen; sker det igen, så giv "
+        "fejl-id'et til den, der driver Overblik.",
+        "Overblik ran into an error (error id {error_id}). Nothing was saved. Try again; if it happens again, "
+        "give the error id to whoever runs Overblik.",
     ),
     "undo.not_found": ("Indlæsning {batch_id} findes ikke.", "Batch {batch_id} does not exist."),
     "undo.already": (

@@ -1,13 +1,14 @@
-"""Open a workbook or CSV safely and return its sheets as cell columns with Excel's row numbers.
+"""Open a workbook or CSV safely and return its sheets as exact, dictionary-encoded cell columns.
 
-An .xlsx sheet is read once by fastexcel (Rust calamine to Arrow), every cell as text: fast, no
-macros, no XML entities, and one Arrow string column per sheet column instead of a Python object
-per cell. Text alone hides a cell's type in three cases: "1250", "1.125" and "true" may be a
-number (or yes/no) cell or text typed by hand, and the Danish reading of text "1.125" is 1125.
-Such a value is decided only where it matters: validate.py asks for the exact type only when the
-two readings parse differently, and only then is the sheet read again as booleans and numbers
-(numbers and yes/no cells have a boolean value, text has none). Legacy .xls, CSV and unusual
-.xlsx files are read row by row (python-calamine, csv) into the same RawSheet.
+An .xlsx sheet is read by fastexcel (Rust calamine to Arrow), every cell as text: fast, no
+macros, no XML entities, and one Arrow string column per sheet column. Text hides a cell's type,
+and the type matters only where a number cell and the same digits typed as text mean different
+things: "1.125" is one and an eighth as a number and Danish for 1125 as text; "true" is a yes/no
+cell or a word; 16 digits are a rounded number or an identifier. Only columns holding such text
+are read a second time, as numbers and yes/no, so every cell leaves this module with its exact
+value; every other digit text means the same either way (tests/loaders/test_columnar.py proves
+it for every parser). Legacy .xls, CSV and unusual .xlsx files are read row by row (python-calamine,
+csv) into the same RawSheet.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
 
+import fastexcel
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pac
@@ -38,20 +40,16 @@ HEADER_SEARCH = 20
 # a longer run of digits is an identifier typed as text, never rounded through a float). Written
 # once for Python's re and Arrow's RE2, which read these patterns alike.
 _NUMBER_TEXT = r"-?(?:0|[1-9][0-9]{0,14})(?:\.[0-9]{0,8}[1-9])?"
-_LONG_DIGITS = r"-?[1-9][0-9]{15,}"  # an identifier as text, or a huge number cell
 _STAMP_TEXT = r"[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9:.]+"
-_AMBIGUOUS_TEXT = rf"^(?:true|false|{_NUMBER_TEXT}|{_LONG_DIGITS})$"
 _TYPED_TEXT = rf"^(?:true|false|{_NUMBER_TEXT}|{_STAMP_TEXT}|)$"  # what guess() turns into a non-text value
+# Text whose value depends on whether the cell is a number (or yes/no) or text: "1.125", "true",
+# 16 digits or more. Any other number text reads the same either way.
+_TYPE_MATTERS = r"^(?:true|false|-?[0-9]{1,3}\.[0-9]{3}|-?[1-9][0-9]{15,})$"
 _NUMBER = re.compile(_NUMBER_TEXT)
-_AMBIGUOUS = re.compile(_AMBIGUOUS_TEXT)
+_TYPE_MATTERS_RE = re.compile(_TYPE_MATTERS)
 _STAMP = re.compile(r"(\d{4})-(\d\d)-(\d\d) (\d\d):(\d\d):(\d\d)(?:\.(\d{1,6})\d*)?")
 # Text clean_text keeps as it is: printable, no space or quote first, no space last, no two spaces.
 _CLEAN_TEXT = r"^[^\p{C}\p{Z}']([^\p{C}\p{Z}]| [^\p{C}\p{Z}])*$"
-
-
-def is_ambiguous(text: str | None) -> bool:
-    """Text that a number or yes/no cell could also have produced."""
-    return text is not None and _AMBIGUOUS.match(text) is not None
 
 
 def guess(text: str | None) -> object:
@@ -78,18 +76,18 @@ def guess(text: str | None) -> object:
 
 @dataclass
 class Column:
-    """One sheet column over chosen rows, dictionary-encoded: values[codes[i]] is row i's cell."""
+    """One sheet column over the sheet's non-blank rows: values[codes[i]] is row i's exact cell."""
 
-    codes: np.ndarray
-    values: list[Any]  # typed cells (numbers guessed from text, see is_ambiguous)
-    ambiguous: list[bool]  # values[j] came from text a number or yes/no cell could also give
-    texts: list[Any]  # the text each value was read from (the value itself for row-read sheets)
+    codes: np.ndarray  # int32, one per non-blank row
+    values: list[Any]  # the distinct cells (str, float, bool, date, datetime, time or None)
+    texts: pa.Array  # each value as text (None for a blank cell), for column-wise tests
     blank: np.ndarray  # values[j] is empty or only spaces
     clean: np.ndarray  # values[j] is text that parse.clean_text would return unchanged
 
-    def tolist(self) -> list[Any]:
-        """Every row's cell, in order."""
-        return spread(self.values, self.codes)
+    def cells(self, idx: np.ndarray | None = None) -> list[Any]:
+        """The cells of the rows idx (all rows when None), in order."""
+        codes = self.codes if idx is None else self.codes[idx]
+        return spread(self.values, codes)
 
 
 def spread(values: list[Any], codes: np.ndarray) -> list[Any]:
@@ -99,48 +97,124 @@ def spread(values: list[Any], codes: np.ndarray) -> list[Any]:
     return arr[codes].tolist()
 
 
+def _text_of(v: object) -> str | None:
+    if v is None:
+        return None
+    if isinstance(v, str):
+        return v
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, float) and v.is_integer() and abs(v) < 1e16:
+        return str(int(v))
+    return str(v)
+
+
+def _column(values: list[Any], codes: np.ndarray, texts: pa.Array | None = None) -> Column:
+    if texts is None:
+        texts = pa.array([_text_of(v) for v in values], type=pa.string())
+    blank = np.array([is_blank(v) for v in values], dtype=bool)
+    is_text = np.array([isinstance(v, str) for v in values], dtype=bool)
+    clean = pac.fill_null(pac.match_substring_regex(texts, _CLEAN_TEXT), False).to_numpy(zero_copy_only=False)
+    return Column(codes.astype(np.int32, copy=False), values, texts, blank, clean & is_text)
+
+
 class RawSheet:
-    """A sheet as read: its non-blank rows, each with the row number Excel shows (CSV: line)."""
+    """A sheet as read: its non-blank rows (with the row number Excel shows, CSV: the line) as
+    exact cell columns. Made once by the reader; nothing later goes back to the file."""
 
     def __init__(
         self,
         file: str,
         sheet: str,
-        rows: list[tuple[int, list[object]]] | None = None,
+        columns: list[Column],
+        row_numbers: np.ndarray,
         problems: list[Problem] | None = None,
         hidden: bool = False,
+        lengths: np.ndarray | None = None,
     ) -> None:
         self.file, self.sheet, self.hidden = file, sheet, hidden
+        self.columns = columns
+        self.row_numbers = row_numbers.astype(np.int64, copy=False)
         self.problems: list[Problem] = problems if problems is not None else []
-        self._rows = rows if rows is not None else []
-        self._strings: list[pa.Array] | None = None  # text columns of a column-read sheet
-        self._kept: np.ndarray | None = None  # which Arrow rows hold a cell
-        self._exact_reader: Callable[[str], pa.RecordBatch] | None = None
-        self._exact: tuple[pa.RecordBatch, pa.RecordBatch] | None = None
-        self.row_numbers = np.array([r for r, _ in self._rows], dtype=np.int64)
+        self._lengths = lengths  # a row-read sheet's cells per row (a CSV line can be short)
 
     @classmethod
-    def from_columns(
+    def from_rows(
+        cls,
+        file: str,
+        sheet: str,
+        rows: list[tuple[int, list[object]]],
+        problems: list[Problem] | None = None,
+        hidden: bool = False,
+    ) -> RawSheet:
+        """A sheet from (row number, cells) pairs, blank rows left out by the caller."""
+        width = max((len(c) for _, c in rows), default=0)
+        columns = []
+        for ci in range(width):
+            seen: dict[tuple[type, object], int] = {}
+            values: list[Any] = []
+            codes = np.empty(len(rows), dtype=np.int32)
+            for n, (_, cells) in enumerate(rows):
+                v = cells[ci] if ci < len(cells) else None
+                if isinstance(v, str) and v == "":
+                    v = None
+                key = (type(v), v)
+                j = seen.get(key)
+                if j is None:
+                    j = seen[key] = len(values)
+                    values.append(v)
+                codes[n] = j
+            columns.append(_column(values, codes))
+        lengths = np.array([len(c) for _, c in rows], dtype=np.int64)
+        return cls(
+            file, sheet, columns, np.array([r for r, _ in rows], dtype=np.int64), problems, hidden, lengths
+        )
+
+    @classmethod
+    def from_arrow(
         cls,
         file: str,
         sheet: str,
         batch: pa.RecordBatch,
         first_row: int,
-        exact_reader: Callable[[str], pa.RecordBatch],
+        exact: Callable[[list[int]], tuple[pa.RecordBatch, pa.RecordBatch]],
         hidden: bool = False,
     ) -> RawSheet:
-        """A sheet read as Arrow text columns; first_row is the Excel row of the batch's first row."""
-        self = cls(file, sheet, hidden=hidden)
-        cols = [c.cast(pa.string()) if c.type != pa.string() else c for c in batch.columns]
+        """A sheet read as Arrow text columns (first_row: the Excel row of the batch's first row).
+
+        exact(columns) reads those columns again as (booleans, floats): asked only for columns
+        holding text whose value depends on the cell's type.
+        """
+        strings = [c.cast(pa.string()) if c.type != pa.string() else c for c in batch.columns]
         acc = pa.array(np.zeros(batch.num_rows, dtype=bool))
-        for c in cols:
+        for c in strings:
             acc = pac.or_kleene(acc, pac.not_equal(c, ""))
-        any_cell = pac.fill_null(acc, False).to_numpy(zero_copy_only=False)
-        self._strings = cols
-        self._kept = np.flatnonzero(any_cell)
-        self._exact_reader = exact_reader
-        self.row_numbers = self._kept + first_row
-        return self
+        kept = np.flatnonzero(pac.fill_null(acc, False).to_numpy(zero_copy_only=False))
+        encoded = [_pick(c, kept).dictionary_encode() for c in strings]
+        matters = [
+            ci
+            for ci, enc in enumerate(encoded)
+            if pac.any(pac.match_substring_regex(enc.dictionary, _TYPE_MATTERS)).as_py()
+        ]
+        typed_again = exact(matters) if matters else None
+        columns = []
+        for ci, enc in enumerate(encoded):
+            texts: list[Any] = enc.dictionary.to_pylist() + [None]
+            codes = enc.indices.fill_null(len(texts) - 1).to_numpy(zero_copy_only=False).astype(np.int32)
+            typed = np.flatnonzero(
+                pac.fill_null(pac.match_substring_regex(enc.dictionary, _TYPED_TEXT), False).to_numpy(
+                    zero_copy_only=False
+                )
+            )
+            values = list(texts)
+            for j in typed.tolist():
+                values[j] = guess(texts[j])
+            if typed_again is not None and ci in matters:
+                values, texts, codes = _settle(
+                    values, texts, codes, enc.dictionary, kept, typed_again, matters.index(ci)
+                )
+            columns.append(_column(values, codes, pa.array(texts, type=pa.string())))
+        return cls(file, sheet, columns, kept + first_row, hidden=hidden)
 
     # ---------------------------------------------------------------- shape of the sheet
 
@@ -152,158 +226,65 @@ class RawSheet:
     @property
     def width(self) -> int:
         """How many columns."""
-        if self._strings is not None:
-            return len(self._strings)
-        return max((len(c) for _, c in self._rows), default=0)
+        return len(self.columns)
 
-    @property
-    def columnar(self) -> bool:
-        """Read as text columns (the fast path), not row by row."""
-        return self._strings is not None
+    def row(self, i: int) -> list[object]:
+        """Non-blank row i's cells."""
+        return [c.values[c.codes[i]] for c in self.columns]
 
     @property
     def rows(self) -> list[tuple[int, list[object]]]:
-        """Every non-blank row with its exact typed cells (small sheets and tests; costs a second read
-        of a column-read sheet that has numbers in it)."""
-        if self._strings is None:
-            return self._rows
-        cols = [self.column(ci, np.arange(self.n), exact=True) for ci in range(self.width)]
-        lists = [c.tolist() for c in cols]
-        return [(int(r), [lst[i] for lst in lists]) for i, r in enumerate(self.row_numbers)]
-
-    def row(self, i: int) -> list[object]:
-        """Row i (of the non-blank rows) with its cells' types guessed from text: for finding the
-        header and telling totals and section rows, where a number is never the question."""
-        if self._strings is None:
-            return self._rows[i][1]
-        k = int(self._kept[i])  # type: ignore[index]
-        return [guess(c[k].as_py()) for c in self._strings]
-
-    def text_columns(self, start: int = 0) -> list[pa.Array]:
-        """Each column from non-blank row `start` on as text (non-text cells of a row-read sheet as '0')."""
-        if self._strings is not None:
-            return [self._pick(c, self._kept[start:]) for c in self._strings]  # type: ignore[index]
-        out = []
-        rows = self._rows[start:]
-        for ci in range(self.width):
-            vals = []
-            for _, cells in rows:
-                c = cells[ci] if ci < len(cells) else None
-                vals.append(c if c is None or isinstance(c, str) else "0")
-            out.append(pa.array(vals, type=pa.string()))
+        """Every non-blank row with its cells (small sheets and tests)."""
+        cols = [c.cells() for c in self.columns]
+        out = [(int(r), [col[i] for col in cols]) for i, r in enumerate(self.row_numbers)]
+        if self._lengths is not None:
+            out = [(r, cells[: int(n)]) for (r, cells), n in zip(out, self._lengths, strict=True)]
         return out
 
-    def release(self) -> None:
-        """Drop the cells (a 500k-row sheet's text columns are ~100 MB); row numbers stay."""
-        self._strings, self._exact, self._exact_reader, self._rows = None, None, None, []
-        self._kept = None
 
-    # ---------------------------------------------------------------- cells
+def _pick(col: pa.Array, at: np.ndarray) -> pa.Array:
+    """col[at]: a zero-copy slice when the rows are consecutive (the usual case)."""
+    if len(at) and at[-1] - at[0] == len(at) - 1:
+        return col.slice(int(at[0]), len(at))
+    return col.take(pa.array(at))
 
-    @staticmethod
-    def _pick(col: pa.Array, at: np.ndarray) -> pa.Array:
-        """col[at]: a zero-copy slice when the rows are consecutive (the usual case)."""
-        if len(at) and at[-1] - at[0] == len(at) - 1:
-            return col.slice(int(at[0]), len(at))
-        return col.take(pa.array(at))
 
-    def column(self, ci: int, idx: np.ndarray, *, exact: bool = False) -> Column:
-        """Column ci over the non-blank rows idx; exact=True settles every ambiguous cell's type."""
-        if self._strings is None:
-            return self._row_column(ci, idx)
-        arr = self._pick(self._strings[ci], self._kept[idx])  # type: ignore[index]
-        enc = arr.dictionary_encode()
-        texts: list[Any] = enc.dictionary.to_pylist() + [None]
-        codes = enc.indices.fill_null(len(texts) - 1).to_numpy(zero_copy_only=False).astype(np.int64)
-        typed = pac.fill_null(pac.match_substring_regex(enc.dictionary, _TYPED_TEXT), False)
-        amb_mask = pac.fill_null(pac.match_substring_regex(enc.dictionary, _AMBIGUOUS_TEXT), False)
-        values, amb = list(texts), [False] * len(texts)
-        values[-1] = None
-        for j in np.flatnonzero(typed.to_numpy(zero_copy_only=False)).tolist():
-            values[j] = guess(texts[j])
-        for j in np.flatnonzero(amb_mask.to_numpy(zero_copy_only=False)).tolist():
-            amb[j] = True
-        blank = pac.equal(pac.utf8_trim_whitespace(enc.dictionary), "").to_numpy(zero_copy_only=False)
-        clean = pac.and_(
-            pac.match_substring_regex(enc.dictionary, _CLEAN_TEXT), pac.invert(pac.or_(typed, amb_mask))
-        ).to_numpy(zero_copy_only=False)
-        col = Column(codes, values, amb, texts, np.append(blank, True), np.append(clean, False))
-        if exact and any(amb):
-            col = self.settle(ci, idx, col, [j for j, a in enumerate(amb) if a])
-        return col
-
-    def settle(self, ci: int, idx: np.ndarray, col: Column, which: list[int]) -> Column:
-        """The column with the rows whose value is one of values[which] typed exactly."""
-        pos = np.flatnonzero(np.isin(col.codes, which))
-        if not len(pos):
-            return col
-        exact = self.exact_values(ci, idx[pos])
-        values, texts, amb = list(col.values), list(col.texts), list(col.ambiguous)
-        seen: dict[tuple[type, object], int] = {}
-        codes = col.codes.copy()
-        for p, v in zip(pos.tolist(), exact, strict=True):
-            key = (type(v), v)
-            j = seen.get(key)
-            if j is None:
-                j = seen[key] = len(values)
-                values.append(v)
-                texts.append(col.texts[col.codes[p]])
-                amb.append(False)
-            codes[p] = j
-        more = len(values) - len(col.values)
-        return Column(
-            codes,
-            values,
-            amb,
-            texts,
-            np.append(col.blank, [False] * more),
-            np.append(col.clean, [False] * more),
+def _settle(
+    values: list[Any],
+    texts: list[Any],
+    codes: np.ndarray,
+    dictionary: pa.Array,
+    kept: np.ndarray,
+    typed_again: tuple[pa.RecordBatch, pa.RecordBatch],
+    which: int,
+) -> tuple[list[Any], list[Any], np.ndarray]:
+    """Give every cell whose text's value depends on its type the value its type gives."""
+    matters = np.flatnonzero(
+        pac.fill_null(pac.match_substring_regex(dictionary, _TYPE_MATTERS), False).to_numpy(
+            zero_copy_only=False
         )
-
-    def exact_values(self, ci: int, idx: np.ndarray) -> list[object]:
-        """The exact typed cells of column ci at non-blank rows idx (reads the sheet again, once)."""
-        if self._strings is None:
-            return [self._rows[i][1][ci] if ci < len(self._rows[i][1]) else None for i in idx.tolist()]
-        if self._exact is None:
-            assert self._exact_reader is not None
-            self._exact = (self._exact_reader("boolean"), self._exact_reader("float"))
-        b, f = self._exact[0].column(ci), self._exact[1].column(ci)
-        out: list[object] = []
-        for i in idx.tolist():
-            k = int(self._kept[i])  # type: ignore[index]
-            text = self._strings[ci][k].as_py()
-            if not is_ambiguous(text):
-                out.append(guess(text))
-                continue
-            bv = b[k].as_py()
-            if bv is None:
-                out.append(text)  # text typed by hand
-            elif text in ("true", "false"):
-                out.append(bv)
-            else:
-                out.append(f[k].as_py())
-        return out
-
-    def _row_column(self, ci: int, idx: np.ndarray) -> Column:
-        seen: dict[tuple[type, object], int] = {}
-        values: list[Any] = []
-        codes = np.empty(len(idx), dtype=np.int64)
-        for n, i in enumerate(idx.tolist()):
-            cells = self._rows[i][1]
-            v = cells[ci] if ci < len(cells) else None
-            try:
-                key = (type(v), v)
-                j = seen.get(key)
-            except TypeError:  # unhashable: never shared
-                key, j = None, None
-            if j is None:
-                j = len(values)
-                values.append(v)
-                if key is not None:
-                    seen[key] = j
-            codes[n] = j
-        blank = np.array([is_blank(v) for v in values], dtype=bool)
-        return Column(codes, values, [False] * len(values), values, blank, np.zeros(len(values), dtype=bool))
+    )
+    pos = np.flatnonzero(np.isin(codes, matters))
+    b = typed_again[0].column(which).take(pa.array(kept[pos])).to_pylist()
+    f = typed_again[1].column(which).take(pa.array(kept[pos])).to_pylist()
+    values, texts, codes = list(values), list(texts), codes.copy()
+    seen: dict[tuple[type, object], int] = {}
+    for p, bv, fv in zip(pos.tolist(), b, f, strict=True):
+        text = texts[codes[p]]
+        if bv is None:
+            v: object = text  # no boolean value: text typed by hand
+        elif text in ("true", "false"):
+            v = bv
+        else:
+            v = fv
+        key = (type(v), v)
+        j = seen.get(key)
+        if j is None:
+            j = seen[key] = len(values)
+            values.append(v)
+            texts.append(text)
+        codes[p] = j
+    return values, texts, codes
 
 
 def read_file(path: Path, *, display_name: str | None = None) -> list[RawSheet]:
@@ -315,9 +296,8 @@ def read_file(path: Path, *, display_name: str | None = None) -> list[RawSheet]:
         if fmt == "csv":
             return [read_csv(path, name)]
         return _read_excel(path, name, fmt)
-    except LoaderError:
-        raise
-    except Exception as e:  # the edge: a broken file is a message, never a traceback
+    except (pc.CalamineError, fastexcel.FastExcelError, zipfile.BadZipFile, EOFError) as e:
+        # What the readers raise for a file they cannot read; any other exception is our bug.
         text = str(e).lower()
         code = "file.encrypted" if ("password" in text or "encrypt" in text) else "file.unreadable"
         raise LoaderError(
@@ -336,11 +316,9 @@ def _read_excel(path: Path, name: str, fmt: str = "xlsx") -> list[RawSheet]:
         for sheet_name in names:
             first = first_rows.get(sheet_name, 0)
             if first is None:  # no cell with a value: nothing to read
-                out.append(RawSheet(name, sheet_name, [], hidden=sheet_name in hidden))
+                out.append(RawSheet.from_rows(name, sheet_name, [], hidden=sheet_name in hidden))
             elif first:
                 if reader is None:
-                    import fastexcel
-
                     reader = fastexcel.read_excel(str(path))
                 out.append(_columns_sheet(reader, name, sheet_name, first, sheet_name in hidden))
             else:
@@ -353,10 +331,15 @@ def _read_excel(path: Path, name: str, fmt: str = "xlsx") -> list[RawSheet]:
 def _columns_sheet(reader: Any, name: str, sheet: str, first: int, hidden: bool) -> RawSheet:
     batch = reader.load_sheet(sheet, header_row=None, dtypes="string", eager=True)
 
-    def exact(dtype: str) -> pa.RecordBatch:
-        return reader.load_sheet(sheet, header_row=None, dtypes=dtype, eager=True)
+    def exact(columns: list[int]) -> tuple[pa.RecordBatch, pa.RecordBatch]:
+        names = [batch.schema.names[ci] for ci in columns]  # fastexcel's indices count from column A
 
-    return RawSheet.from_columns(name, sheet, batch, first, exact, hidden=hidden)
+        def load(dtype: str) -> pa.RecordBatch:
+            return reader.load_sheet(sheet, header_row=None, dtypes=dtype, eager=True, use_columns=names)
+
+        return load("boolean"), load("float")
+
+    return RawSheet.from_arrow(name, sheet, batch, first, exact, hidden=hidden)
 
 
 def _rows_sheet(wb: Any, name: str, sheet: str, hidden: bool) -> RawSheet:
@@ -372,7 +355,7 @@ def _rows_sheet(wb: Any, name: str, sheet: str, hidden: bool) -> RawSheet:
             rows.append((i + 1, cells))
     if rows and i + 1 < yielded:  # a python-calamine that yields the used range only
         rows = [(n + first_row, cells) for n, cells in rows]
-    return RawSheet(name, sheet, rows, hidden=hidden)
+    return RawSheet.from_rows(name, sheet, rows, hidden=hidden)
 
 
 # ---------------------------------------------------------------- where an .xlsx sheet starts
@@ -519,4 +502,4 @@ def read_csv(path: Path, name: str | None = None) -> RawSheet:
                 continue
             rec = rec[:width]
         rows.append((ln, [c if c.strip() else None for c in rec]))
-    return RawSheet(name, sheet, rows, problems)
+    return RawSheet.from_rows(name, sheet, rows, problems)

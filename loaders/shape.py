@@ -1,15 +1,15 @@
-"""From a raw grid to records: find the header row and the sheet kind, skip what is not data.
+"""From a raw grid to records: find the header row and the sheet kind, say what every other row is.
 
 Staff sheets have title rows above the header, blank rows, a header repeated on every printed
 page, totals rows ("I alt") and section rows ("Eksterne" before the external members). This
-module turns such a grid into data records with the context the section rows give them.
+module turns such a grid into data records, each with the context its section rows give it,
+and a reason for every row that is not a record.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pyarrow as pa
@@ -21,26 +21,64 @@ from loaders.problems import Problem
 from loaders.read import Column, RawSheet
 
 HEADER_SEARCH_ROWS = 20
-_TOTAL = re.compile(r"^\s*(i\s*alt|total[t]?|sum|summa|in\s+total|grand\s+total|samlet|totalt)\b", re.I)
 _SPLIT = re.compile(r"[\n\r/()\[\],;]+")
 _EXTERNAL = {"eksterne", "ekstern", "eksternemedlemmer", "eksternedeltagere", "external", "externalmembers"}
 _INTERNAL = {"interne", "intern", "internemedlemmer", "internedeltagere", "internal", "internalmembers"}
 _REGION = re.compile(r"^(region\s+\S.*|nationalt|national)$", re.I)
 _NETWORK_WORDS = re.compile(r"(netværk|network|udvalg|committee)", re.I)
+# A totals row says only this, with an optional colon, in one cell ("I alt", "TOTAL", "Sum:").
+# "Samlet pulje for sundhed" and "Sum-IT puljen" are names, not totals.
+_TOTAL_WORDS = r"i\s*alt|total|totalt|totaler|sum|summa|samlet|in\s+total|grand\s+total|hovedtotal|subtotal"
+_TOTAL_CELL = re.compile(rf"^\s*({_TOTAL_WORDS})\s*:?\s*$", re.I)
+_TOTAL_ARROW = rf"(?i)^[\s\x{{a0}}]*({_TOTAL_WORDS})[\s\x{{a0}}]*:?[\s\x{{a0}}]*$"
+_NOT_ALNUM = r"[^\p{L}\p{N}]"
+
+
+@dataclass
+class Skip:
+    """A row below or above the header that is not a record, and why."""
+
+    row: int
+    reason: str  # title | total | repeated_header | section
+    text: str | None = None
+
+
+@dataclass
+class Section:
+    """A one-cell row that says something about the records below it ("Eksterne")."""
+
+    row: int
+    text: str
+    sets: dict[str, object]
+    records: int = 0  # how many records it applies to
+
+
+@dataclass
+class Total:
+    """A totals row, and the records above it whose amounts it should add up."""
+
+    row: int
+    pos: int  # its position among the sheet's non-blank rows
+    label: str
+    since: int  # first record after the previous totals row
+    upto: int  # records before this row
 
 
 @dataclass
 class Shaped:
-    """A sheet whose header and kind are known, and which of its rows are data records."""
+    """A sheet whose header and kind are known; every row below the header is a record or a Skip."""
 
     sheet: RawSheet
     kind: Kind
     header_row: int
+    header_pos: int
     columns: dict[str, tuple[int, str]]  # field -> (cell index, header as written)
-    extra: list[tuple[int, str]]  # columns no field claims: kept as notes
+    unused: list[tuple[int, str]]  # columns no field claims: reported, never stored
     idx: np.ndarray  # the records: positions among the sheet's non-blank rows
-    skipped: list[tuple[int, str]]  # (row, reason) for totals, repeated headers and section rows
+    skipped: list[Skip]
     problems: list[Problem]
+    sections: list[Section] = field(default_factory=list)
+    totals: list[Total] = field(default_factory=list)
     contexts: list[dict[str, object]] | None = None  # per record, what section rows above it said
 
     @property
@@ -49,17 +87,34 @@ class Shaped:
         return len(self.idx)
 
     @property
-    def rows(self) -> list[int]:
+    def rows(self) -> np.ndarray:
         """Each record's row number as Excel shows it."""
-        return self.sheet.row_numbers[self.idx].tolist()
+        return self.sheet.row_numbers[self.idx]
+
+    @property
+    def rows_below_header(self) -> int:
+        """Non-blank rows below the header: each is loaded, rejected or skipped, with a reason."""
+        return self.sheet.n - self.header_pos - 1
+
+    @property
+    def blank_rows(self) -> int:
+        """Empty rows between the header and the last row (reported, never data)."""
+        rows = self.sheet.row_numbers[self.header_pos :]
+        return int(rows[-1] - rows[0] + 1 - len(rows)) if len(rows) else 0
 
     def context(self, i: int) -> dict[str, object]:
         """What section rows above record i said about it."""
         return self.contexts[i] if self.contexts is not None else {}
 
     def column(self, ci: int) -> Column:
-        """Column ci over the records, dictionary-encoded."""
-        return self.sheet.column(ci, self.idx)
+        """Column ci over the records only."""
+        col = self.sheet.columns[ci]
+        return Column(col.codes[self.idx], col.values, col.texts, col.blank, col.clean)
+
+    def drop_column(self, fname: str) -> None:
+        """Treat a field's column as one no field claims (a 'Møde' column of labels, not numbers)."""
+        ci, header = self.columns.pop(fname)
+        self.unused.append((ci, header))
 
 
 def _synonyms(f: Field) -> set[str]:
@@ -106,7 +161,7 @@ def _map_row(
     kind: Kind, cells: list[object]
 ) -> tuple[dict[str, list[tuple[int, str, int]]], list[tuple[int, str]]]:
     claims: dict[str, list[tuple[int, str, int]]] = {}
-    extra: list[tuple[int, str]] = []
+    unused: list[tuple[int, str]] = []
     for i, c in enumerate(cells):
         text = clean_text(c) if isinstance(c, str) else None
         if not text:
@@ -115,8 +170,8 @@ def _map_row(
         if m:
             claims.setdefault(m[0], []).append((i, text, m[1]))
         else:
-            extra.append((i, text))
-    return claims, extra
+            unused.append((i, text))
+    return claims, unused
 
 
 def _score(kind: Kind, claims: dict[str, list[tuple[int, str, int]]]) -> tuple[int, int, int]:
@@ -147,19 +202,6 @@ def find_header(sheet: RawSheet, kind: Kind | None = None) -> tuple[int, Kind] |
     return (best[1], best[2]) if best else None
 
 
-_TOTAL_CELL = re.compile(r"^\s*(i\s*alt|total[t]?|sum|in\s+total|grand\s+total|totaler?)\s*:?\s*$", re.I)
-
-
-def _is_total(cells: list[object]) -> bool:
-    """'I alt' leading the row, or a cell that says only 'TOTAL' anywhere (budget sheets put it right)."""
-    for c in cells[:3]:
-        if isinstance(c, str) and c.strip():
-            if _TOTAL.match(c):
-                return True
-            break
-    return any(isinstance(c, str) and _TOTAL_CELL.match(c) for c in cells)
-
-
 def _section(text: str, kind: Kind) -> dict[str, object] | None:
     """What a one-cell row between data rows says about the rows that follow, if anything."""
     n = normalise_header(text)
@@ -176,41 +218,36 @@ def _section(text: str, kind: Kind) -> dict[str, object] | None:
     return None
 
 
-# Every cell _TOTAL or _TOTAL_CELL matches starts like this (RE2 has no Unicode \\s: Python's spaces
-# are spelled out); the exact test is _is_total, on these rows only.
-_SP = r"[\s\x0b\x1c-\x1f\x85\p{Z}]"
-_TOTAL_HINT = rf"^{_SP}*(i{_SP}*alt|total|sum|samlet|in{_SP}+total|grand{_SP}+total)"
-_NOT_ALNUM = r"[^\p{L}\p{N}]"
+def _value_mask(col: Column, per_value: np.ndarray, idx: np.ndarray) -> np.ndarray:
+    """A test computed once per distinct cell, spread over the rows idx."""
+    return per_value[col.codes[idx]]
 
 
-def _text_mask(col: object, pattern: str) -> np.ndarray:
-    return pac.fill_null(pac.match_substring_regex(col, pattern, ignore_case=True), False).to_numpy(
-        zero_copy_only=False
-    )
+def _text_test(texts: pa.Array, pattern: str) -> np.ndarray:
+    return pac.fill_null(pac.match_substring_regex(texts, pattern), False).to_numpy(zero_copy_only=False)
 
 
-def _per_value(col: pa.Array, test: Callable[[pa.Array], np.ndarray]) -> np.ndarray:
-    """test(col) computed once per distinct value (a pool or status column has a handful)."""
-    enc = col.dictionary_encode()
-    if len(enc.dictionary) * 4 > len(col):
-        return test(col)
-    mask = np.append(test(enc.dictionary), False)
-    return mask[enc.indices.fill_null(len(enc.dictionary)).to_numpy(zero_copy_only=False)]
-
-
-def _header_like(col: object, norm: str) -> np.ndarray:
-    """Rows whose cell may normalise to norm: equal for plain ASCII text, a similar length otherwise."""
-    kept = pac.replace_substring_regex(pac.utf8_lower(col), _NOT_ALNUM, "")
+def _header_like(texts: pa.Array, norm: str) -> np.ndarray:
+    """Cells that may normalise to norm: equal for plain ASCII text, a similar length otherwise."""
+    kept = pac.replace_substring_regex(pac.utf8_lower(texts), _NOT_ALNUM, "")
     same = pac.fill_null(pac.equal(kept, norm), False).to_numpy(zero_copy_only=False)
     other = pac.and_(
-        pac.invert(pac.string_is_ascii(col)),
+        pac.invert(pac.string_is_ascii(texts)),
         pac.less_equal(pac.abs(pac.subtract(pac.utf8_length(kept), len(norm))), 2 + len(norm) // 4),
     )
     return same | pac.fill_null(other, False).to_numpy(zero_copy_only=False)
 
 
+def _key_columns(kind: Kind, columns: dict[str, tuple[int, str]]) -> list[int]:
+    """The cell indices of the fields a key is made of (acronym or title stand for a project key)."""
+    names = set(kind.key) | {f.name for f in kind.required}
+    if kind.synthetic_key or "project_key" in kind.key:
+        names |= {"acronym", "title", "project_id", "organisation"}
+    return [ci for f, (ci, _) in columns.items() if f in names]
+
+
 def shape(sheet: RawSheet, kind: Kind | None = None) -> Shaped | None:
-    """Find header and kind and split the rows into records, skipped rows and problems; None if no header.
+    """Find header and kind and split the rows into records and skipped rows; None if no header.
 
     Rows are told apart column-wise: only rows that might be a total, a repeated header or a
     section row (a handful in a sheet of any size) are looked at one by one.
@@ -218,9 +255,9 @@ def shape(sheet: RawSheet, kind: Kind | None = None) -> Shaped | None:
     found = find_header(sheet, kind)
     if found is None:
         return None
-    idx, k = found
-    header_row, header_cells = int(sheet.row_numbers[idx]), sheet.row(idx)
-    claims, extra = _map_row(k, header_cells)
+    hpos, k = found
+    header_row, header_cells = int(sheet.row_numbers[hpos]), sheet.row(hpos)
+    claims, unused = _map_row(k, header_cells)
     problems: list[Problem] = []
     columns: dict[str, tuple[int, str]] = {}
     for fname, cols in claims.items():
@@ -239,40 +276,43 @@ def shape(sheet: RawSheet, kind: Kind | None = None) -> Shaped | None:
                 )
             )
         columns[fname] = (strong[0][0], strong[0][1])
-        extra.extend((i, t) for i, t, q in cols if (i, t, q) not in strong)
+        unused.extend((i, t) for i, t, q in cols if (i, t, q) not in strong)
+    skipped = [Skip(int(sheet.row_numbers[p]), "title", _first_text(sheet.row(p))) for p in range(hpos)]
     header_norm = [normalise_header(c) if isinstance(c, str) else "" for c in header_cells]
-    first_col = min([i for i, _ in columns.values()] + [i for i, _ in extra], default=0)
+    first_col = min([i for i, _ in columns.values()] + [i for i, _ in unused], default=0)
     # A repeated header row repeats the first header cell: only such rows are compared in full.
     probe = next((i for i, h in enumerate(header_norm) if h), None)
+    key_cols = _key_columns(k, columns)
 
-    start = idx + 1
-    texts = sheet.text_columns(start)
-    m = sheet.n - start
+    start = hpos + 1
+    below = np.arange(start, sheet.n)
+    m = len(below)
     filled = np.zeros(m, dtype=np.int64)
-    first = np.full(m, len(texts), dtype=np.int64)
+    first = np.full(m, sheet.width, dtype=np.int64)
     maybe = np.zeros(m, dtype=bool)
-    for j, col in enumerate(texts):
-        f = pac.fill_null(pac.not_equal(pac.utf8_trim_whitespace(col), ""), False).to_numpy(
-            zero_copy_only=False
-        )
+    for j, col in enumerate(sheet.columns):
+        f = ~_value_mask(col, col.blank, below)
         filled += f
-        first = np.where(f & (first == len(texts)), j, first)
-        maybe |= _per_value(col, lambda c: _text_mask(c, _TOTAL_HINT))
+        first = np.where(f & (first == sheet.width), j, first)
+        maybe |= _value_mask(col, _text_test(col.texts, _TOTAL_ARROW), below)
         if j == probe:
-            maybe |= _per_value(col, lambda c, h=header_norm[probe]: _header_like(c, h))
+            maybe |= _value_mask(col, _header_like(col.texts, header_norm[probe]), below)
     maybe |= (filled == 1) & (first <= first_col)
     maybe &= filled > 0
 
-    skipped: list[tuple[int, str]] = []
     is_record = filled > 0
     segments: list[tuple[int, dict[str, object]]] = [(0, {})]  # (first position, context)
+    sections: list[Section] = []
+    total_pos: list[tuple[int, str]] = []
     seen_external_section = False
     for pos in np.flatnonzero(maybe).tolist():
         row_no = int(sheet.row_numbers[start + pos])
         cells = sheet.row(start + pos)
-        if _is_total(cells):
-            skipped.append((row_no, "total"))
+        label = _total_label(cells, key_cols)
+        if label is not None:
+            skipped.append(Skip(row_no, "total", label))
             is_record[pos] = False
+            total_pos.append((pos, label))
             continue
         if (
             probe is not None
@@ -282,11 +322,12 @@ def shape(sheet: RawSheet, kind: Kind | None = None) -> Shaped | None:
         ):
             norm = [normalise_header(c) if isinstance(c, str) else "" for c in cells]
             if norm[: len(header_norm)] == header_norm[: len(norm)]:
-                skipped.append((row_no, "repeated_header"))
+                skipped.append(Skip(row_no, "repeated_header"))
                 is_record[pos] = False
                 continue
         if filled[pos] == 1 and first[pos] <= first_col and isinstance(cells[first[pos]], str):
-            sec = _section(cells[first[pos]], k)  # type: ignore[arg-type]
+            text = cells[first[pos]]
+            sec = _section(text, k)  # type: ignore[arg-type]
             if sec is not None:
                 if "is_external" in sec and not seen_external_section:
                     seen_external_section = True
@@ -294,7 +335,8 @@ def shape(sheet: RawSheet, kind: Kind | None = None) -> Shaped | None:
                     for _, ctx in segments:
                         ctx.setdefault("is_external", False)
                 segments.append((pos, {**segments[-1][1], **sec}))  # a new dict: earlier records keep theirs
-                skipped.append((row_no, "section"))
+                sections.append(Section(row_no, clean_text(text) or "", sec))
+                skipped.append(Skip(row_no, "section", clean_text(text)))
                 is_record[pos] = False
     positions = np.flatnonzero(is_record)
     contexts = None
@@ -304,4 +346,46 @@ def shape(sheet: RawSheet, kind: Kind | None = None) -> Shaped | None:
         which = np.searchsorted(starts, positions, side="right") - 1
         dicts = [d for _, d in segments]
         contexts = [dicts[w] for w in which.tolist()]
-    return Shaped(sheet, k, header_row, columns, extra, positions + start, skipped, problems, contexts)
+        counts = np.bincount(which, minlength=len(segments))
+        for s, c in zip(sections, counts[1:].tolist(), strict=True):
+            s.records = int(c)
+    totals = []
+    previous = 0
+    for pos, label in total_pos:
+        upto = int(np.searchsorted(positions, pos))
+        totals.append(Total(int(sheet.row_numbers[start + pos]), start + pos, label, previous, upto))
+        previous = upto
+    skipped.sort(key=lambda s: s.row)
+    return Shaped(
+        sheet,
+        k,
+        header_row,
+        hpos,
+        columns,
+        unused,
+        positions + start,
+        skipped,
+        problems,
+        sections,
+        totals,
+        contexts,
+    )
+
+
+def _first_text(cells: list[object]) -> str | None:
+    return next((clean_text(c) for c in cells if clean_text(c)), None)
+
+
+def _total_label(cells: list[object], key_cols: list[int]) -> str | None:
+    """The label of a totals row: one cell says only 'I alt' (or 'Total', 'Sum', ...), and the key
+    columns are empty but for that cell. None for any other row."""
+    label_at = next(
+        (i for i, c in enumerate(cells) if isinstance(c, str) and _TOTAL_CELL.match(c)),
+        None,
+    )
+    if label_at is None:
+        return None
+    for ci in key_cols:
+        if ci != label_at and ci < len(cells) and clean_text(cells[ci]) is not None:
+            return None
+    return clean_text(cells[label_at])

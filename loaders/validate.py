@@ -1,29 +1,42 @@
-"""Shaped records -> typed table rows plus the problems of every rejected row.
+"""Shaped records -> a typed Arrow table in the store's columns, and a reason for every row left out.
 
-Parsing is column-wise: each column arrives dictionary-encoded from read.py, each distinct
-value is parsed once and the results are spread over the rows with numpy, so a 500k-row sheet
-costs a parser call per distinct value, not per cell.
+Parsing is column-wise: each column arrives dictionary-encoded from read.py, each distinct cell
+is parsed once and the results stay dictionary-encoded until the Arrow table is built, so a
+500k-row sheet costs a parser call per distinct value, not per cell. The generic engine lives
+here; what is particular to a kind (a project's key, a meeting's format) is in loaders/kinds/.
 """
 
 from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal
-from typing import Any
+from datetime import datetime
+from decimal import ROUND_HALF_UP, Decimal
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pac
 
 from loaders import parse as P
 from loaders.problems import Problem
 from loaders.read import Column, spread
-from loaders.shape import Shaped
+from loaders.shape import Section, Shaped, Skip
+from store.tables import TABLES
+
+if TYPE_CHECKING:
+    from loaders.kinds.spec import Field, Kind
 
 DEFAULT_EUR_DKK = Decimal("7.46")
+_AMOUNT_LIMIT = Decimal(10) ** 16  # DECIMAL(18,2)
 _PLAIN_NUMBER = re.compile(r"^[\s\d.,\-−+]+$")
 _CORDIS_HEADERS = {"ecmaxcontribution", "frameworkprogramme", "totalcost", "eccontribution"}
+# CPR numbers (ddmmyy-xxxx): sensitive personal data that must never be stored.
+_CPR_HEADER = re.compile(r"cpr|personnummer|personnr|civilregistreringsnummer")
+_CPR_DASH = r"^\s*[0-9]{6}-[0-9]{4}\s*$"
+_CPR_PLAIN = r"^\s*[0-9]{10}\s*$"
 
 
 def eur_rate() -> Decimal:
@@ -32,35 +45,24 @@ def eur_rate() -> Decimal:
     return Decimal(raw) if raw else DEFAULT_EUR_DKK
 
 
-_AMOUNT_LIMIT = Decimal(10) ** 16  # DECIMAL(18,2)
-
-
-def _amount(v: object) -> Decimal | None:
-    x = P.parse_amount(v, allow_negative=False)
-    if x is not None and abs(x) >= _AMOUNT_LIMIT:
-        raise P.ParseError("amount.invalid", v)
-    return x
-
-
 def _yearish(v: object) -> int | None:
-    """A start or end given as a year (2024) or as a date (2024-01-01, Excel date)."""
-    if isinstance(v, int | float) and not isinstance(v, bool) and 1900 <= float(v) <= 2200:
+    """A start or end given as a year (2024) or as a date (2024-01-01, an Excel date)."""
+    if isinstance(v, str) and P.is_unknown(v):
+        return None
+    try:
         return P.parse_year(v)
-    if isinstance(v, str) and re.fullmatch(r"\s*\d{4}\s*", v):
-        return P.parse_year(v)
-    d = P.parse_date(v)
+    except P.ParseError:
+        pass
+    try:
+        d = P.parse_date(v)
+    except P.ParseError:
+        raise P.ParseError("year.invalid", v) from None
     return d.year if d else None
 
 
-# Fields a kind cannot do without although no single one is required ("a|b": either will do).
-_REQUIRED_SOMEWHERE: dict[str, tuple[str, ...]] = {
-    "eu_projects": ("acronym|title", "region"),
-    "eu_partners": ("acronym|project_id",),
-}
-
 PARSERS: dict[str, Callable[[Any], Any]] = {
     "text": P.clean_text,
-    "amount": _amount,
+    "amount": lambda v: P.parse_amount(v, allow_negative=False),
     "number": P.parse_number,
     "int": P.parse_int,
     "year": P.parse_year,
@@ -72,622 +74,583 @@ PARSERS: dict[str, Callable[[Any], Any]] = {
     "kind": P.parse_kind,
     "status": P.parse_status,
     "model": P.parse_model,
-    "format": P.clean_text,  # resolved together with the host column below
+    "format": P.clean_text,  # resolved together with the host column by the meetings rules
 }
 
 
-# Parsers that read a whole number >= 0 the same from a number cell and from its digits as text
-# (tests/loaders/test_columnar.py checks it): for them "1250" needs no second look.
-INT_BLIND = frozenset({_amount, P.parse_number, P.parse_int, P.clean_text})
+def parse_setting(f: Field, text: str) -> Any:
+    """A value given for the whole sheet (--set, or chosen on the data page), parsed as the field's
+    cells are; ParseError when it cannot be read."""
+    value = PARSERS[f.type](text)
+    if f.type == "amount" and value is not None:
+        value = P.round_cents(value)
+    return value
+
+
+@dataclass
+class Col:
+    """A field over every record, dictionary-encoded: values[codes[i]] is record i's value."""
+
+    codes: np.ndarray
+    values: list[Any]
+
+    def tolist(self) -> list[Any]:
+        """Every record's value, in order."""
+        return spread(self.values, self.codes)
+
+    def map(self, fn: Callable[[Any], Any]) -> Col:
+        """fn applied once per distinct value."""
+        return Col(self.codes, [fn(x) for x in self.values])
+
+    def to_arrow(self, type_: pa.DataType) -> pa.Array:
+        """The values as an Arrow array of type_ (decimals rounded half up to its scale)."""
+        return _arrow(self.values, type_).take(pa.array(self.codes))
+
+
+def _fit(v: Any, type_: pa.DataType) -> Any:
+    if v is None:
+        return None
+    if pa.types.is_decimal(type_):
+        return Decimal(v).quantize(Decimal(1).scaleb(-type_.scale), rounding=ROUND_HALF_UP)
+    if pa.types.is_date(type_) and isinstance(v, datetime):
+        return v.date()
+    return v
+
+
+def _arrow(values: Sequence[Any], type_: pa.DataType) -> pa.Array:
+    if pa.types.is_decimal(type_) or pa.types.is_date(type_):
+        values = [_fit(v, type_) for v in values]
+    return pa.array(values, type=type_)
 
 
 @dataclass
 class Validated:
-    """Typed rows ready for the table, and what was wrong with the others."""
+    """A sheet's accepted rows as an Arrow table in the store's columns, and what became of the rest."""
 
-    kind: str
-    table: str
-    rows: dict[str, list[Any]]  # table column -> values, accepted rows only
-    src_rows: list[int]
+    file: str
+    sheet: str
+    kind: Kind
+    header_row: int
+    table: pa.Table  # accepted rows: the table's columns plus src_row (the Excel row)
     errors: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
-    rejected_rows: set[int] = field(default_factory=set)
-    fx_rate: Decimal | None = None
+    rejected_rows: list[int] = field(default_factory=list)
+    skipped: list[Skip] = field(default_factory=list)
+    sections: list[Section] = field(default_factory=list)
+    unused: list[str] = field(default_factory=list)
+    rows_below_header: int = 0
+    blank_rows: int = 0
+    key_texts: dict[int, str] = field(default_factory=dict)  # rejected row -> its key, when readable
+    settings: dict[str, Any] = field(default_factory=dict)  # the parsed --set values
+
+    @property
+    def accepted(self) -> int:
+        """Rows that can be stored."""
+        return self.table.num_rows
+
+    @property
+    def skipped_below_header(self) -> int:
+        """Skipped rows that count against the rows below the header (title rows do not)."""
+        return sum(1 for s in self.skipped if s.reason != "title")
 
 
-def _field_type(kind: str, name: str, ftype: str) -> str:
-    if kind == "eu_projects" and name in ("start", "end"):
-        return "yearish"
-    return ftype
+class Values:
+    """What a kind's rules see: the parsed fields over every record, and where to report a problem."""
+
+    def __init__(self, shaped: Shaped, fx: Decimal, replace: bool) -> None:
+        self.shaped = shaped
+        self.kind = shaped.kind
+        self.n = shaped.n
+        self.rows = shaped.rows
+        self.fx = fx
+        self.replace = replace
+        self.parsed: dict[str, Col] = {}
+        self.raws: dict[str, Col] = {}
+        self.present: set[str] = set()
+        self.bad = np.zeros(self.n, dtype=bool)
+        self.errors: list[Problem] = []
+        self.warnings: list[Problem] = []
+        norms = {P.normalise_header(h) for _, h in shaped.columns.values()} | {
+            P.normalise_header(h) for _, h in shaped.unused
+        }
+        self.cordis = bool(norms & _CORDIS_HEADERS)
+
+    # ------------------------------------------------------------ for the rules
+
+    def col(self, name: str) -> Col:
+        """The parsed field (None where unknown)."""
+        return self.parsed[name]
+
+    def list(self, name: str) -> list[Any]:
+        """The parsed field as a list, one value per record."""
+        return self.parsed[name].tolist()
+
+    def raw(self, name: str) -> list[Any]:
+        """The cells as read (or filled in by a section row or --set), one per record."""
+        return self.raws[name].tolist()
+
+    def has(self, name: str) -> bool:
+        """The sheet has a column for the field, or it was given for the whole sheet or by sections."""
+        return name in self.present
+
+    def header(self, name: str) -> str | None:
+        """The header as written over the field's column."""
+        return self.shaped.columns[name][1] if name in self.shaped.columns else None
+
+    def column_name(self, fname: str) -> str:
+        """How a problem names the column: the header as written, else the field's label."""
+        return self.header(fname) or self.kind.field(fname).label_da
+
+    def err(self, i: int, code: str, fname: str, value: object = None, **params: object) -> None:
+        """Reject record i, with the reason."""
+        self.errors.append(self._problem(code, fname, int(self.rows[i]), value, params))
+        self.bad[i] = True
+
+    def err_all(
+        self, idx: np.ndarray, code: str, fname: str, values: Sequence[object], **params: object
+    ) -> None:
+        """Reject the records idx (values: each record's cell), with one reason."""
+        for i, value in zip(idx.tolist(), values, strict=True):
+            self.errors.append(self._problem(code, fname, int(self.rows[i]), value, params))
+        self.bad[idx] = True
+
+    def warn(self, code: str, fname: str | None = None, row: int | None = None, **params: object) -> None:
+        """A warning: the sheet can be saved, but the user should look."""
+        p = self._problem(code, fname, row, params.pop("value", None), params)
+        p.severity = "warning"
+        self.warnings.append(p)
+
+    def combine(self, fields: tuple[str, ...], fn: Callable[..., Any], **params: object) -> Col:
+        """fn over the parsed values of several fields, once per distinct combination. A ParseError
+        rejects every record with that combination, reported on the first field."""
+        cols = [self.parsed[f] for f in fields]
+        key = np.zeros(self.n, dtype=np.int64)
+        for c in cols:
+            key = key * (len(c.values) + 1) + c.codes
+        uniq, first, inverse = np.unique(key, return_index=True, return_inverse=True)
+        values = []
+        for j, i in enumerate(first.tolist()):
+            try:
+                values.append(fn(*(c.values[c.codes[i]] for c in cols)))
+            except P.ParseError as e:
+                idx = np.flatnonzero(inverse.reshape(-1) == j)
+                raw = self.raws[fields[0]]
+                self.err_all(
+                    idx, e.code, fields[0], [raw.values[raw.codes[k]] for k in idx.tolist()], **params
+                )
+                values.append(None)
+        return Col(inverse.reshape(-1).astype(np.int64), values)
+
+    def _problem(
+        self, code: str, fname: str | None, row: int | None, value: object, params: dict[str, object]
+    ) -> Problem:
+        sheet = self.shaped.sheet
+        return Problem(
+            code,
+            file=sheet.file,
+            sheet=sheet.sheet,
+            row=row,
+            column=self.column_name(fname) if fname else None,
+            field=fname,
+            value=value,
+            params=dict(params),
+        )
 
 
-def validate(shaped: Shaped, set_values: dict[str, str] | None = None) -> Validated:
-    """Parse and check every record; return accepted rows in table columns and the problems."""
+def validate(shaped: Shaped, set_values: dict[str, str] | None = None, *, replace: bool = False) -> Validated:
+    """Parse and check every record: the accepted rows as an Arrow table, a reason for each other row."""
     kind = shaped.kind
-    set_values = dict(set_values or {})
-    fx_override = set_values.pop("fx_rate", None)
     sheet = shaped.sheet
-    n = shaped.n
-    rows = shaped.rows
-    errors: list[Problem] = list(shaped.problems)
-    bad: dict[int, None] = {}  # record index -> rejected (ordered set)
-    values: dict[str, list[Any]] = {}
-    missing: dict[str, np.ndarray] = {}  # field -> records whose cell is blank and not filled in
-    ids: dict[str, np.ndarray | None] = {}  # field -> per record an id of its parsed value
+    set_values = dict(set_values or {})
+    out = Validated(
+        sheet.file,
+        sheet.sheet,
+        kind,
+        shaped.header_row,
+        _empty(kind),
+        skipped=shaped.skipped,
+        sections=shaped.sections,
+        rows_below_header=shaped.rows_below_header + len([p for p in sheet.problems if p.row]),
+        blank_rows=shaped.blank_rows,
+    )
+    out.errors.extend(sheet.problems)
+    out.rejected_rows = sorted(p.row for p in sheet.problems if p.row)
+    out.errors.extend(shaped.problems)
 
-    def err(i: int, code: str, fname: str, value: object = None, **params: object) -> None:
-        col = shaped.columns.get(fname, (None, None))[1] or kind.field(fname).label_da
-        errors.append(
-            Problem(
-                code,
-                file=sheet.file,
-                sheet=sheet.sheet,
-                row=rows[i],
-                column=col,
-                field=fname,
-                value=value,
-                params=dict(params),
-            )
+    def refuse(problems: list[Problem]) -> Validated:
+        """The whole sheet is refused: every record is rejected with the sheet's reason."""
+        out.errors.extend(problems)
+        out.rejected_rows = sorted(set(out.rejected_rows) | set(shaped.rows.tolist()))
+        return out
+
+    # Values given for the whole sheet are read like its cells.
+    settings: dict[str, Any] = {}
+    for fname, text in set_values.items():
+        f = kind.field(fname)
+        try:
+            settings[fname] = parse_setting(f, text)
+        except P.ParseError as e:
+            return refuse([Problem("set.invalid", file=sheet.file, sheet=sheet.sheet, field=fname, value=text,
+                                   params={"field_label": f.label_da, "code": e.code})])  # fmt: skip
+    out.settings = settings
+
+    cpr = _cpr_columns(shaped)
+    if cpr:
+        return refuse(
+            [
+                Problem("sheet.cpr", file=sheet.file, sheet=sheet.sheet, row=shaped.header_row, column=c)
+                for c in cpr
+            ]
         )
-        bad[i] = None
+
+    v = Values(shaped, settings.get("fx_rate") or eur_rate(), replace)
+    _drop_label_columns(shaped, v)
+    missing = _missing_columns(shaped, settings)
+    if missing:
+        return refuse(missing)
+    v.present = set(shaped.columns) | set(settings) | {k for c in (shaped.contexts or []) for k in c}
 
     for f in kind.fields:
-        ftype = _field_type(kind.name, f.name, f.type)
-        header = shaped.columns[f.name][1] if f.name in shaped.columns else None
-        raw, parsed, failed, blank, ids[f.name] = _parse_field(
-            shaped, f.name, PARSERS[ftype], set_values.get(f.name), f.name in kind.key
-        )
-        for i, e in failed:
-            err(i, e.code, f.name, raw[i])
-        if ftype == "amount" and header:
-            mult = P.header_multiplier(header)
-            if mult != 1:
-                # "Beløb (mio. kr.)": a bare 7,6 means 7,6 mio.; "7,6 mio." already says so.
-                parsed = [
-                    p * mult
-                    if p is not None and (not isinstance(raw[i], str) or _PLAIN_NUMBER.match(raw[i]))
-                    else p
-                    for i, p in enumerate(parsed)
-                ]
-                ids[f.name] = None
-        values[f.name] = parsed
-        values[f.name + "__raw"] = raw
-        missing[f.name] = blank
+        _parse_field(shaped, f, v, settings)
+    _check_totals(shaped, v)
+    columns = kind.derive(v)
+    key_ids = _duplicate_keys(kind, columns, v)
+    table = _table(kind, columns, shaped, v.bad)
+    if shaped.unused:
+        # One warning for all of them: a CORDIS export has a dozen columns we do not use.
+        v.warn("sheet.unused_columns", row=shaped.header_row, columns=", ".join(h for _, h in shaped.unused))
+    out.table = table
+    out.errors.extend(v.errors)
+    out.warnings.extend(v.warnings)
+    bad_rows = shaped.rows[v.bad]
+    out.rejected_rows = sorted(set(out.rejected_rows) | set(bad_rows.tolist()))
+    out.unused = [h for _, h in shaped.unused]
+    out.key_texts = {int(r): t for r, t in zip(bad_rows.tolist(), key_ids, strict=False) if t}
+    return out
 
-    for f in kind.fields:
-        if f.required:
-            # A value that failed to parse is already reported; only a blank cell is "required".
-            for i in missing[f.name].tolist():
-                err(i, "value.required", f.name)
 
-    # A required field with no column, no --set and no section row is one sheet-level error,
-    # not the same message on every row.
-    for fname in _REQUIRED_SOMEWHERE.get(kind.name, ()) + tuple(f.name for f in kind.fields if f.required):
-        alternatives = fname.split("|")
-        if any(a in shaped.columns or a in set_values for a in alternatives):
+def _empty(kind: Kind) -> pa.Table:
+    return TABLES[kind.table].arrow_schema().empty_table()
+
+
+def _cpr_columns(shaped: Shaped) -> list[str]:
+    """Columns whose header or cells look like CPR numbers (header names them, or ddmmyy-xxxx)."""
+    sheet = shaped.sheet
+    header = sheet.row(shaped.header_pos)
+    below = np.arange(shaped.header_pos + 1, sheet.n)
+    found = []
+    for ci, col in enumerate(sheet.columns):
+        name = header[ci] if ci < len(header) and isinstance(header[ci], str) else None
+        if name and _CPR_HEADER.search(P.normalise_header(name)):
+            found.append(name)
             continue
-        if shaped.contexts is not None and any(a in c for a in alternatives for c in shaped.contexts):
+        if not len(below):
+            continue
+        codes = col.codes[below]
+        dash = _masked(col, _CPR_DASH)
+        plain = _masked(col, _CPR_PLAIN)
+        filled = int((~col.blank[codes]).sum())
+        n_dash, n_plain = int(dash[codes].sum()), int(plain[codes].sum())
+        if n_dash or (filled and n_plain * 2 >= filled and n_plain >= 2):
+            found.append(name or _letters(ci))
+    return found
+
+
+def _masked(col: Column, pattern: str) -> np.ndarray:
+    """Cells matching pattern whose first six digits are a date (ddmmyy), per distinct value."""
+    m = pac.fill_null(pac.match_substring_regex(col.texts, pattern), False).to_numpy(zero_copy_only=False)
+    for j in np.flatnonzero(m).tolist():
+        digits = re.sub(r"\D", "", str(col.texts[j]))
+        dd, mm = int(digits[:2]), int(digits[2:4])
+        m[j] = 1 <= dd <= 31 and 1 <= mm <= 12
+    return m
+
+
+def _letters(ci: int) -> str:
+    out = ""
+    ci += 1
+    while ci:
+        ci, r = divmod(ci - 1, 26)
+        out = chr(65 + r) + out
+    return out
+
+
+def _drop_label_columns(shaped: Shaped, v: Values) -> None:
+    """A 'Møde' column of labels ('Opstartsmøde') is not the meeting number: used as nothing,
+    with a warning, instead of rejecting every row. Numbering with a word ('Møde 3') is a number."""
+    for f in shaped.kind.fields:
+        if f.type != "int" or f.name not in shaped.columns:
+            continue
+        col = shaped.column(shaped.columns[f.name][0])
+        failed = np.zeros(len(col.values), dtype=bool)
+        for j, value in enumerate(col.values):
+            if not col.blank[j]:
+                try:
+                    P.parse_int(value)
+                except P.ParseError:
+                    failed[j] = True
+        filled = int((~col.blank[col.codes]).sum())
+        if filled and failed[col.codes].sum() * 2 > filled:
+            header = shaped.columns[f.name][1]
+            shaped.drop_column(f.name)
+            v.warn("sheet.label_column", row=shaped.header_row, column_header=header, field_label=f.label_da)
+
+
+def _missing_columns(shaped: Shaped, settings: dict[str, Any]) -> list[Problem]:
+    """A required field with no column, no --set and no section row: one problem per field, naming
+    the headers the kind knows, never the same message on every row."""
+    kind = shaped.kind
+    sheet = shaped.sheet
+    given = set(shaped.columns) | set(settings) | {k for c in (shaped.contexts or []) for k in c}
+    out = []
+    needs = kind.required_somewhere + tuple(f.name for f in kind.required if f.name not in kind.derivable)
+    for need in needs:
+        alternatives = need.split("|")
+        if any(a in given for a in alternatives):
             continue
         f0 = kind.field(alternatives[0])
-        errors.append(
+        out.append(
             Problem(
                 "sheet.missing_column",
                 file=sheet.file,
                 sheet=sheet.sheet,
                 row=shaped.header_row,
                 field=f0.name,
-                params={"field_label": f0.label_da, "example": f0.synonyms[0]},
+                params={
+                    "field_label": " / ".join(kind.field(a).label_da for a in alternatives),
+                    "example": f0.synonyms[0],
+                    "required": ", ".join(f.label_da for f in kind.required),
+                    "known": ", ".join(f.label_da for f in kind.fields),
+                },
             )
         )
-        return Validated(kind.name, kind.table, {}, [], errors, rejected_rows=set(rows))
+    return out
 
-    derive = _DERIVE[kind.name]
-    fx = Decimal(fx_override) if fx_override else eur_rate()
-    table_rows = derive(shaped, values, err, fx)
 
-    # Duplicate natural keys within the file: the second occurrence is the error.
-    for i, j in _duplicate_keys(kind.key, table_rows, values, ids, bad, n):
-        key = " | ".join(str(table_rows[k][i]) for k in kind.key)
-        err(i, "row.duplicate_key", kind.fields[0].name, key, first_row=rows[j], key=key)
-
-    if bad:
-        keep = [i for i in range(n) if i not in bad]
-        table_rows = {c: [vals[i] for i in keep] for c, vals in table_rows.items()}
-        kept_rows = [rows[i] for i in keep]
+def _parse_field(shaped: Shaped, f: Field, v: Values, settings: dict[str, Any]) -> None:
+    """One field over every record: each distinct cell parsed once; section rows and --set fill
+    blank cells; failures reject their records; required blanks too."""
+    n = shaped.n
+    parser = PARSERS[f.type]
+    if f.name in shaped.columns:
+        col = shaped.column(shaped.columns[f.name][0])
+        codes, raw_values, blank = col.codes.astype(np.int64), list(col.values), col.blank.copy()
+        clean = col.clean
     else:
-        kept_rows = rows
-    v = Validated(
-        kind.name,
-        kind.table,
-        table_rows,
-        kept_rows,
-        errors,
-        rejected_rows={rows[i] for i in bad},
-        fx_rate=fx if kind.name in ("eu_projects", "eu_partners") else None,
-    )
-    if shaped.extra:
-        # One warning for all of them: a CORDIS export has a dozen columns we keep only as notes.
-        v.warnings.append(
-            Problem(
-                "sheet.ignored_column",
-                file=sheet.file,
-                sheet=sheet.sheet,
-                row=shaped.header_row,
-                column=", ".join(h for _, h in shaped.extra),
-                severity="warning",
-            )
+        codes, raw_values, blank, clean = (
+            np.zeros(n, dtype=np.int64),
+            [None],
+            np.ones(1, bool),
+            np.zeros(1, bool),
         )
-    return v
-
-
-def _duplicate_keys(
-    key: tuple[str, ...],
-    table_rows: dict[str, list[Any]],
-    values: dict[str, list[Any]],
-    ids: dict[str, np.ndarray | None],
-    bad: dict[int, None],
-    n: int,
-) -> list[tuple[int, int]]:
-    """(record, the earlier record with the same key) for every repeat, in record order."""
-    fields = [next((f for f in ids if values[f] is table_rows[k] and ids[f] is not None), None) for k in key]
-    if n and all(f is not None for f in fields):
-        # Keys are plain fields: compare value ids column-wise.
-        cols = [ids[f] for f in fields]
-        ok = np.all([c >= 0 for c in cols], axis=0)
-        if bad:
-            ok[list(bad)] = False
-        pos = np.flatnonzero(ok)
-        # One int64 per key: mix the ids column by column, renumbering before they could overflow.
-        key = np.zeros(len(pos), dtype=np.int64)
-        for c in cols:
-            c = c[pos]
-            width = int(c.max()) + 1 if len(c) else 1
-            if key.max(initial=0) >= (1 << 62) // width:
-                key = np.unique(key, return_inverse=True)[1].reshape(-1).astype(np.int64)
-            key = key * width + c
-        _, first, inverse = np.unique(key, return_index=True, return_inverse=True)
-        inverse = inverse.reshape(-1)
-        repeat = np.flatnonzero(first[inverse] != np.arange(len(pos)))
-        return [(int(pos[r]), int(pos[first[inverse[r]]])) for r in repeat]
-    out = []
-    seen: dict[tuple, int] = {}
-    for i, kv in enumerate(zip(*(table_rows[k] for k in key), strict=True)):
-        if i in bad or any(x is None for x in kv):
+    outcome: list[Any] = [None] * len(raw_values)
+    failed: list[int] = []
+    for j, raw in enumerate(raw_values):
+        if blank[j]:
             continue
-        if kv in seen:
-            out.append((i, seen[kv]))
-        else:
-            seen[kv] = i
-    return out
-
-
-def _same(a: object, b: object) -> bool:
-    """Two parse outcomes that mean the same: equal values, or the same error."""
-    if isinstance(a, P.ParseError) or isinstance(b, P.ParseError):
-        return isinstance(a, P.ParseError) and isinstance(b, P.ParseError) and a.code == b.code
-    return type(a) is type(b) and a == b
-
-
-def _parse_field(
-    shaped: Shaped, fname: str, parser: Callable[[Any], Any], fallback: str | None, want_ids: bool = False
-) -> tuple[list[Any], list[Any], list[tuple[int, P.ParseError]], np.ndarray, np.ndarray | None]:
-    """One field over every record: (cells, parsed values, parse errors, records left blank, value ids).
-
-    Each distinct cell is parsed once; text already clean is not even looked at. A cell whose
-    text a number cell could also have given ("1.125": one and an eighth, or Danish for 1125)
-    is typed exactly only when the two readings parse differently. Section rows and --set fill
-    cells the sheet leaves blank. Equal parsed values share an id (-1: none), for the key check.
-    """
-    n = shaped.n
-    if fname in shaped.columns:
-        col = shaped.column(shaped.columns[fname][0])
-    else:
-        col = Column(
-            np.zeros(n, dtype=np.int64), [None], [False], [None], np.ones(1, bool), np.zeros(1, bool)
-        )
-    todo = range(len(col.values))
-    outcome: list[Any] = [None] * len(col.values)
-    if parser is P.clean_text:
-        outcome = list(col.values)
-        todo = np.flatnonzero(~col.clean).tolist()
-    unsettled: list[int] = []
-    failed_codes: list[int] = []
-    for j in todo:
-        v = col.values[j]
-        res = outcome[j] = _outcome(parser, v)
-        if (
-            col.ambiguous[j]
-            and not (
-                parser in INT_BLIND
-                and isinstance(v, float)
-                and v >= 0
-                and v.is_integer()
-                and "." not in col.texts[j]
-            )
-            and not _same(res, _outcome(parser, col.texts[j]))
-        ):
-            unsettled.append(j)
-        if isinstance(res, P.ParseError):
-            failed_codes.append(j)
-    if unsettled:
-        col = shaped.sheet.settle(shaped.columns[fname][0], shaped.idx, col, unsettled)
-        for j in range(len(outcome), len(col.values)):
-            outcome.append(_outcome(parser, col.values[j]))
-            if isinstance(outcome[j], P.ParseError):
-                failed_codes.append(j)
-    blank = np.flatnonzero(col.blank[col.codes])
-    raw = col.tolist()
-    if len(outcome) == len(col.values) and all(outcome[j] is col.values[j] for j in todo):
-        parsed = list(raw)  # text that was clean already: the same values, no second spread
-    else:
-        parsed = spread(outcome, col.codes)
-    ids = _value_ids(outcome, col.codes, failed_codes) if want_ids else None
-    failed = set(np.flatnonzero(np.isin(col.codes, failed_codes)).tolist()) if failed_codes else set()
-    if len(blank) and (fallback is not None or shaped.contexts is not None):
-        # Fill from the section rows, else --set; parse each filling once.
-        fills: dict[tuple[type, object], Any] = {}
-        still = []
-        ids = None  # rare: the key check takes the slow path
-        for i in blank.tolist():
-            ctx = shaped.context(i)
-            v = ctx[fname] if fname in ctx else fallback
-            if P.is_blank(v):
-                still.append(i)
-                continue
-            raw[i] = v
-            key = (type(v), v)
-            if key not in fills:
-                fills[key] = _outcome(parser, v)
-            parsed[i] = fills[key]
-            if isinstance(parsed[i], P.ParseError):
-                failed.add(i)
-        blank = np.array(still, dtype=np.int64)
-    errors = []
-    for i in sorted(failed):
-        errors.append((i, parsed[i]))
-        parsed[i] = None
-    if len(blank):
-        blank = blank[np.array([parsed[i] is None for i in blank.tolist()], dtype=bool)]
-    return raw, parsed, errors, blank, ids
-
-
-def _value_ids(outcome: list[Any], codes: np.ndarray, failed: list[int]) -> np.ndarray | None:
-    """Per record an id of its parsed value (equal values, equal ids; -1 for none or an error)."""
-    try:
-        # The first index of each distinct value, built and looked up in C (a key column can
-        # hold 500k distinct values).
-        first = dict(zip(reversed(outcome), range(len(outcome) - 1, -1, -1), strict=True))
-    except TypeError:  # an unhashable value: no ids
-        return None
-    uid = np.fromiter(map(first.__getitem__, outcome), dtype=np.int64, count=len(outcome))
-    none = [first[None]] if None in first else []
-    uid[np.isin(uid, none + failed)] = -1
-    return uid[codes]
-
-
-def _outcome(parser: Callable[[Any], Any], v: object) -> Any:
-    try:
-        return parser(v)
-    except P.ParseError as e:
-        return e
-
-
-def _notes(shaped: Shaped, values: dict[str, list[Any]]) -> list[str | None]:
-    """The note column plus every column no field claims, as 'Header: value' text."""
-    note = values.get("note") or [None] * shaped.n
-    if not shaped.extra:
-        return list(note)
-    extra = []
-    for ci, header in shaped.extra:
-        col = shaped.column(ci)
-        extra.append(
-            spread([f"{header}: {t}" if (t := P.clean_text(v)) else None for v in col.values], col.codes)
-        )
-    out: list[str | None] = []
-    for i in range(shaped.n):
-        parts = [note[i]] if note[i] else []
-        parts += [e[i] for e in extra if e[i]]
-        out.append("; ".join(parts) if parts else None)
-    return out
-
-
-Err = Callable[..., None]
-
-
-def _participants(shaped: Shaped, v: dict[str, list[Any]], err: Err, fx: Decimal) -> dict[str, list[Any]]:
-    return {
-        "person": v["person"],
-        "network": v["network"],
-        "title": v["title"],
-        "organisation": v["organisation"],
-        "region": v["region"],
-        "is_external": v["is_external"],
-        "joined": v["joined"],
-        "left_on": v["left_on"],
-        "note": _notes(shaped, v),
-    }
-
-
-def _meetings(shaped: Shaped, v: dict[str, list[Any]], err: Err, fx: Decimal) -> dict[str, list[Any]]:
-    fmt: list[str | None] = []
-    for i in range(shaped.n):
+        if parser is P.clean_text and clean[j]:
+            outcome[j] = raw  # text that is clean already
+            continue
         try:
-            fmt.append(P.parse_format(v["format"][i], v["host"][i]))
+            outcome[j] = parser(raw)
         except P.ParseError as e:
-            err(i, e.code, "format", v["format__raw"][i], allowed="fysisk, online, hybrid")
-            fmt.append(None)
-    kinds = [k or "network_meeting" for k in v["kind"]]
-    return {
-        "network": v["network"],
-        "meeting_date": v["meeting_date"],
-        "kind": kinds,
-        "number": v["number"],
-        "region": v["region"],
-        "host": v["host"],
-        "theme": v["theme"],
-        "format": fmt,
-        "duration_hours": v["duration_hours"],
-        "attendees": v["attendees"],
-        "note": _notes(shaped, v),
-    }
+            outcome[j] = e
+            failed.append(j)
+    if f.type == "amount":
+        mult = P.header_multiplier(v.header(f.name) or "")
+        for j, x in enumerate(outcome):
+            if isinstance(x, Decimal):
+                raw = raw_values[j]
+                if mult != 1 and (not isinstance(raw, str) or _PLAIN_NUMBER.match(raw)):
+                    x = (
+                        x * mult
+                    )  # "Beløb (mio. kr.)": a bare 7,615 means 7,615 mio.; "7,6 mio." says so itself
+                x = P.round_cents(x)  # scale first, then round
+                if abs(x) >= _AMOUNT_LIMIT:
+                    outcome[j] = P.ParseError("amount.invalid", raw)
+                    failed.append(j)
+                else:
+                    outcome[j] = x
+    # Blank cells: what a section row above says, else the value given for the whole sheet.
+    blank_j = np.flatnonzero(blank)
+    if len(blank_j):
+        is_blank = np.isin(codes, blank_j)
+        if shaped.contexts is not None and any(f.name in c for c in shaped.contexts):
+            codes = codes.copy()
+            by_value: dict[tuple[type, object], int] = {}
+            for i in np.flatnonzero(is_blank).tolist():
+                ctx = shaped.contexts[i]
+                if f.name not in ctx:
+                    continue
+                value = ctx[f.name]
+                j = by_value.get((type(value), value))
+                if j is None:
+                    j = by_value[(type(value), value)] = len(raw_values)
+                    raw_values.append(value)
+                    try:
+                        outcome.append(parser(value))
+                    except P.ParseError as e:
+                        outcome.append(e)
+                        failed.append(j)
+                    blank = np.append(blank, False)
+                codes[i] = j
+            is_blank = np.isin(codes, np.flatnonzero(blank))
+        if f.name in settings and is_blank.any():
+            codes = codes.copy()
+            j = len(raw_values)
+            raw_values.append(set_text := settings[f.name])
+            outcome.append(set_text)
+            blank = np.append(blank, False)
+            codes[is_blank] = j
+    if failed:
+        idx = np.flatnonzero(np.isin(codes, failed))
+        cells = [raw_values[c] for c in codes[idx].tolist()]
+        for i, cell, c in zip(idx.tolist(), cells, codes[idx].tolist(), strict=True):
+            e = outcome[c]
+            v.err(i, e.code, f.name, cell, **({"allowed": _ALLOWED[f.type]} if f.type in _ALLOWED else {}))
+        for j in failed:
+            outcome[j] = None
+    # A required field left blank rejects the row; one the rules can work out is theirs to check.
+    if f.required and (f.name in v.present or f.name not in v.kind.derivable):
+        for i in np.flatnonzero(np.isin(codes, np.flatnonzero(blank))).tolist():
+            v.err(i, "value.required", f.name)
+    v.parsed[f.name] = Col(codes, outcome)
+    v.raws[f.name] = Col(codes, raw_values)
 
 
-def _currency_of_header(header: str | None) -> str | None:
-    if not header:
-        return None
-    return P.detect_currency(header)
-
-
-def _currency(
-    v: dict[str, list[Any]],
-    i: int,
-    amount_fields: tuple[str, ...],
-    header_currency: str | None,
-    cordis: bool,
-    fx: Decimal,
-    err: Err,
-) -> tuple[str, Decimal]:
-    """The row's currency (column, else the amount text, else the header, else CORDIS = EUR) and its rate."""
-    cur = P.clean_text(v["currency"][i]) if v["currency"][i] else None
-    if cur:
-        cur = P.detect_currency(cur) or cur.upper()
-    else:
-        for fname in amount_fields:
-            raw = v[fname + "__raw"][i]
-            if isinstance(raw, str) and P.detect_currency(raw):
-                cur = P.detect_currency(raw)
-                break
-        cur = cur or header_currency or ("EUR" if cordis else "DKK")
-    if cur == "EUR":
-        return cur, fx
-    if cur != "DKK":
-        err(i, "enum.invalid", "currency", cur, allowed="DKK, EUR")
-    return cur, Decimal(1)
-
-
-def _header_currency(shaped: Shaped, amount_fields: tuple[str, ...]) -> tuple[str | None, bool]:
-    norms = {P.normalise_header(h) for _, h in shaped.columns.values()} | {
-        P.normalise_header(h) for _, h in shaped.extra
-    }
-    found = None
-    for fname in amount_fields:
-        if fname in shaped.columns:
-            found = found or _currency_of_header(shaped.columns[fname][1])
-    return found, bool(norms & _CORDIS_HEADERS)
-
-
-def _eu_partners(shaped: Shaped, v: dict[str, list[Any]], err: Err, fx: Decimal) -> dict[str, list[Any]]:
-    amounts = ("eu_contribution", "total_cost")
-    header_currency, cordis = _header_currency(shaped, amounts)
-    out: dict[str, list[Any]] = {k: [] for k in (
-        "project_key", "organisation", "acronym", "project_id", "country", "role", "activity_type",
-        "eu_contribution_dkk", "total_cost_dkk", "currency", "fx_rate", "note",
-    )}  # fmt: skip
-    notes = _notes(shaped, v)
-    for i in range(shaped.n):
-        cur, rate = _currency(v, i, amounts, header_currency, cordis, fx, err)
-        acronym, pid = v["acronym"][i], v["project_id"][i]
-        if not acronym and not pid:
-            err(i, "value.required", "acronym")
-        out["project_key"].append(pid or acronym)
-        for f in ("organisation", "acronym", "project_id", "country", "role", "activity_type"):
-            out[f].append(v[f][i])
-        for f in amounts:
-            x = v[f][i]
-            out[f + "_dkk"].append(None if x is None else (x * rate).quantize(Decimal("0.01")))
-        out["currency"].append(cur)
-        out["fx_rate"].append(rate)
-        out["note"].append(notes[i])
-    return out
-
-
-def _eu_projects(shaped: Shaped, v: dict[str, list[Any]], err: Err, fx: Decimal) -> dict[str, list[Any]]:
-    n = shaped.n
-    header_currency, cordis = _header_currency(shaped, ("total_budget", "eu_contribution", "region_share"))
-    out: dict[str, list[Any]] = {
-        k: []
-        for k in (
-            "project_key",
-            "region",
-            "acronym",
-            "title",
-            "programme",
-            "action_type",
-            "total_budget_dkk",
-            "eu_contribution_dkk",
-            "region_share_dkk",
-            "currency",
-            "fx_rate",
-            "start_year",
-            "end_year",
-            "lead_partner",
-            "lead_country",
-            "partners",
-            "local_units",
-            "note",
-        )
-    }
-    notes = _notes(shaped, v)
-    for i in range(n):
-        start, end = v["period"][i] if v["period"][i] else (None, None)
-        start = v["start"][i] if v["start"][i] is not None else start
-        end = v["end"][i] if v["end"][i] is not None else end
-        if start is not None and end is not None and end < start:
-            err(
-                i,
-                "period.reversed",
-                "end" if "end" in shaped.columns else "period",
-                v["end__raw"][i] or v["period__raw"][i],
-            )
-        cur, rate = _currency(
-            v, i, ("total_budget", "eu_contribution", "region_share"), header_currency, cordis, fx, err
-        )
-
-        def dkk(x: Decimal | None, rate: Decimal = rate) -> Decimal | None:
-            return None if x is None else (x * rate).quantize(Decimal("0.01"))
-
-        acronym, title, lead = v["acronym"][i], v["title"][i], v["lead_partner"][i]
-        if not acronym and not title:
-            err(i, "value.required", "title")
-        key = acronym or f"{title}|{start or ''}|{lead or ''}"
-        if v["region"][i] is None:
-            err(i, "value.required", "region")
-        notes_i = notes[i]
-        if v["cofinancing_rate"][i] is not None:
-            rate_note = f"Medfinansieringssats: {v['cofinancing_rate'][i]} %"
-            notes_i = f"{notes_i}; {rate_note}" if notes_i else rate_note
-        out["project_key"].append(key)
-        out["region"].append(v["region"][i])
-        out["acronym"].append(acronym)
-        out["title"].append(title)
-        out["programme"].append(v["programme"][i])
-        out["action_type"].append(v["action_type"][i])
-        out["total_budget_dkk"].append(dkk(v["total_budget"][i]))
-        out["eu_contribution_dkk"].append(dkk(v["eu_contribution"][i]))
-        out["region_share_dkk"].append(dkk(v["region_share"][i]))
-        out["currency"].append(cur)
-        out["fx_rate"].append(rate)
-        out["start_year"].append(start)
-        out["end_year"].append(end)
-        out["lead_partner"].append(lead)
-        out["lead_country"].append(v["lead_country"][i])
-        out["partners"].append(v["partners"][i])
-        out["local_units"].append(v["local_units"][i])
-        out["note"].append(notes_i)
-    return out
-
-
-def _pools(shaped: Shaped, v: dict[str, list[Any]], err: Err, fx: Decimal) -> dict[str, list[Any]]:
-    for i in range(shaped.n):
-        lo, hi = v["band_min"][i], v["band_max"][i]
-        if lo is not None and hi is not None and hi < lo:
-            err(i, "period.reversed", "band_max", v["band_max__raw"][i])
-    return {
-        "pool": v["pool"],
-        "year": v["year"],
-        "region": v["region"],
-        "model": v["model"],
-        "added_dkk": v["added"],
-        "band_min_dkk": v["band_min"],
-        "band_max_dkk": v["band_max"],
-        "note": _notes(shaped, v),
-    }
-
-
-def _allocations(shaped: Shaped, v: dict[str, list[Any]], err: Err, fx: Decimal) -> dict[str, list[Any]]:
-    return {
-        "pool": v["pool"],
-        "year": v["year"],
-        "project": v["project"],
-        "recipient": v["recipient"],
-        "amount_dkk": v["amount"],
-        "status": v["status"],
-        "decided_on": v["decided_on"],
-        "reference": v["reference"],
-        "note": _notes(shaped, v),
-    }
-
-
-def _networks(shaped: Shaped, v: dict[str, list[Any]], err: Err, fx: Decimal) -> dict[str, list[Any]]:
-    kinds = []
-    for k in v["kind"]:
-        t = (k or "").casefold()
-        kinds.append(
-            "committee"
-            if "udvalg" in t or "committee" in t
-            else "project"
-            if "projekt" in t or "project" in t
-            else "network"
-            if k
-            else None
-        )
-    return {
-        "network": v["network"],
-        "region": v["region"],
-        "theme": v["theme"],
-        "kind": kinds,
-        "leader": v["leader"],
-        "facilitator": v["facilitator"],
-        "started": v["started"],
-        "ended": v["ended"],
-        "cadence_months": v["cadence_months"],
-        "note": _notes(shaped, v),
-    }
-
-
-def _org_aliases(shaped: Shaped, v: dict[str, list[Any]], err: Err, fx: Decimal) -> dict[str, list[Any]]:
-    sectors = []
-    for i, s in enumerate(v["sector"]):
-        sectors.append(
-            _sector(
-                s,
-                lambda code, i=i: err(
-                    i, code, "sector", v["sector__raw"][i], allowed=", ".join(_SECTOR_WORDS)
-                ),
-            )
-        )
-    return {"alias": v["alias"], "canonical": v["canonical"], "sector": sectors}
-
-
-_SECTOR_WORDS = {
-    "hospital": "hospital",
-    "sygehus": "hospital",
-    "regionaladministration": "regional_administration",
-    "regional administration": "regional_administration",
-    "administration": "regional_administration",
-    "universitet": "university",
-    "university": "university",
-    "vidensinstitution": "university",
-    "virksomhed": "company",
-    "company": "company",
-    "erhverv": "company",
-    "offentlig myndighed": "public_agency",
-    "myndighed": "public_agency",
-    "public agency": "public_agency",
-    "andet": "other",
-    "other": "other",
+_ALLOWED = {
+    "kind": "netværksmøde, webinar, workshop, konference, udvalgsmøde",
+    "status": "søgt, bevilget, afslået, udbetalt",
+    "model": "engangsbeløb, årlig, trappemodel",
+    "external": "ja, nej, ekstern, intern",
+    "bool": "ja, nej",
 }
 
 
-def _sector(value: str | None, on_error: Callable[[str], None]) -> str | None:
-    if not value:
-        return None
-    t = value.strip().casefold().replace("_", " ")
-    if t.replace(" ", "_") in _SECTOR_WORDS.values():
-        return t.replace(" ", "_")
-    if t in _SECTOR_WORDS:
-        return _SECTOR_WORDS[t]
-    on_error("enum.invalid")
-    return None
+def _check_totals(shaped: Shaped, v: Values) -> None:
+    """A totals row's amounts against the sum of the rows above it: a mismatch is a warning naming both."""
+    if not shaped.totals:
+        return
+    sheet = shaped.sheet
+    for f in shaped.kind.fields:
+        if f.type != "amount" or f.name not in shaped.columns:
+            continue
+        ci, header = shaped.columns[f.name]
+        col = sheet.columns[ci]
+        amounts = v.parsed[f.name]
+        per_record = np.array([x if isinstance(x, Decimal) else None for x in amounts.values], dtype=object)
+        values = per_record[amounts.codes]
+        mult = P.header_multiplier(header)
+        for t in shaped.totals:
+            cell = col.values[col.codes[t.pos]]
+            try:
+                total = P.parse_amount(cell)
+            except P.ParseError:
+                continue
+            if total is None:
+                continue
+            if mult != 1 and (not isinstance(cell, str) or _PLAIN_NUMBER.match(cell)):
+                total = total * mult
+            total = P.round_cents(total)
+            section = [x for x in values[t.since : t.upto] if x is not None]
+            above = [x for x in values[: t.upto] if x is not None]
+            if total in (sum(section, Decimal(0)), sum(above, Decimal(0))):
+                continue
+            v.warn(
+                "sheet.total_mismatch",
+                f.name,
+                t.row,
+                value=cell,
+                label=t.label,
+                total=_kr(total),
+                sum=_kr(sum(section, Decimal(0))),
+                counted=len(section),
+                unknown=t.upto - t.since - len(section),
+            )
 
 
-_DERIVE = {
-    "participants": _participants,
-    "meetings": _meetings,
-    "eu_projects": _eu_projects,
-    "eu_partners": _eu_partners,
-    "pools": _pools,
-    "allocations": _allocations,
-    "networks": _networks,
-    "org_aliases": _org_aliases,
-}
+def _kr(x: Decimal) -> str:
+    text = f"{x:,.2f}".replace(",", "X").replace(".", ",").replace("X", ".")
+    return text.removesuffix(",00") + " kr."
+
+
+def _ids(values: Col | list[Any] | pa.Array, n: int) -> np.ndarray:
+    """Per record an id of its value (equal values, equal ids; -1 for none)."""
+    if isinstance(values, Col):
+        first: dict[Any, int] = {}
+        uid = np.empty(len(values.values), dtype=np.int64)
+        for j, x in enumerate(values.values):
+            uid[j] = -1 if x is None else first.setdefault(x, j)
+        return uid[values.codes]
+    items = values.to_pylist() if isinstance(values, pa.Array) else values
+    first = {}
+    return np.fromiter((-1 if x is None else first.setdefault(x, len(first)) for x in items), np.int64, n)
+
+
+def _duplicate_keys(kind: Kind, columns: dict[str, Any], v: Values) -> list[str]:
+    """Reject a record that repeats the natural key of an earlier one; return every record's key
+    as text (for the quarantine), '' where a part is unknown."""
+    n = v.n
+    ids = [_ids(columns[k], n) if k in columns else np.full(n, -1, np.int64) for k in kind.key]
+    ok = np.all([c >= 0 for c in ids], axis=0) if ids else np.zeros(n, bool)
+    ok &= ~v.bad
+    pos = np.flatnonzero(ok)
+    key = np.zeros(len(pos), dtype=np.int64)
+    for c in ids:
+        c = c[pos]
+        width = int(c.max()) + 1 if len(c) else 1
+        if key.max(initial=0) >= (1 << 62) // width:
+            key = np.unique(key, return_inverse=True)[1].reshape(-1).astype(np.int64)
+        key = key * width + c
+    _, first, inverse = np.unique(key, return_index=True, return_inverse=True)
+    inverse = inverse.reshape(-1)
+    repeat = np.flatnonzero(first[inverse] != np.arange(len(pos)))
+    key_lists = [_as_list(columns.get(k), n) for k in kind.key]
+    texts = [
+        " | ".join(str(x) for x in parts) if all(x is not None for x in parts) else ""
+        for parts in zip(*key_lists, strict=True)
+    ]
+    for r in repeat.tolist():
+        i, j = int(pos[r]), int(pos[first[inverse[r]]])
+        v.err(i, "row.duplicate_key", kind.fields[0].name, texts[i], first_row=int(v.rows[j]), key=texts[i])
+    return [texts[i] for i in np.flatnonzero(v.bad).tolist()]
+
+
+def _as_list(values: Col | list[Any] | pa.Array | None, n: int) -> list[Any]:
+    if values is None:
+        return [None] * n
+    if isinstance(values, Col):
+        return values.tolist()
+    if isinstance(values, pa.Array):
+        return values.to_pylist()
+    return list(values)
+
+
+def _table(kind: Kind, columns: dict[str, Any], shaped: Shaped, bad: np.ndarray) -> pa.Table:
+    """The accepted records in the store's columns, plus any column the commit needs beside them."""
+    schema = TABLES[kind.table].arrow_schema()
+    arrays, names = [], []
+    keep = np.flatnonzero(~bad)
+    for fld in schema:
+        if fld.name == "src_row":
+            arr = pa.array(shaped.rows, type=pa.int32())
+        elif fld.name in columns:
+            arr = _to_arrow(columns[fld.name], fld.type)
+        else:
+            arr = pa.nulls(shaped.n, type=fld.type)
+        arrays.append(arr)
+        names.append(fld.name)
+    for name, value in columns.items():  # e.g. an alias sheet's sector, stored on the organisation
+        if name not in names:
+            arrays.append(_to_arrow(value, pa.string()))
+            names.append(name)
+    table = pa.Table.from_arrays(arrays, names=names)
+    return table if not bad.any() else table.take(pa.array(keep))
+
+
+def _to_arrow(values: Col | list[Any] | pa.Array, type_: pa.DataType) -> pa.Array:
+    if isinstance(values, Col):
+        return values.to_arrow(type_)
+    if isinstance(values, pa.Array):
+        return values.cast(type_)
+    return _arrow(values, type_)

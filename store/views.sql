@@ -1,7 +1,7 @@
 -- Public views: the contract analysts, exports and external tools rely on.
 -- Exact names and columns are documented in docs/data-dictionary.md. Re-created on every connect.
 
-CREATE OR REPLACE VIEW participants_v AS
+CREATE OR REPLACE VIEW participants_b AS
 SELECT
     m.person,
     m.title,
@@ -10,14 +10,17 @@ SELECT
     m.network,
     COALESCE(m.region, n.region)       AS region,
     m.is_external,
-    m.batch_id
+    m.batch_id,
+    m.src_row
 FROM memberships m
 LEFT JOIN networks n ON n.network = m.network
 -- one canonical name per alias (the first, should two be recorded)
 LEFT JOIN (SELECT alias, min(canonical) AS canonical FROM org_aliases GROUP BY alias) al
        ON al.alias = m.organisation;
+CREATE OR REPLACE VIEW participants_v AS SELECT * EXCLUDE (src_row) FROM participants_b;
 
--- Each *_b view is its public view plus batch_id (the batch that last wrote the row): internal,
+-- Each *_b view is its public view plus batch_id (the batch that last wrote the row) and src_row
+-- (its row in that batch's sheet): internal,
 -- not part of the contract, it lets the "Kilde" lists name the uploads behind a figure without
 -- joining a million rows back to their table. The public view is the *_b view without batch_id.
 CREATE OR REPLACE VIEW meetings_b AS
@@ -31,18 +34,19 @@ SELECT
     mt.format,
     mt.duration_hours,
     mt.attendees,
-    mt.batch_id
+    mt.batch_id,
+    mt.src_row
 FROM meetings mt
 LEFT JOIN networks n ON n.network = mt.network;
-CREATE OR REPLACE VIEW meetings_v AS SELECT * EXCLUDE (batch_id) FROM meetings_b;
+CREATE OR REPLACE VIEW meetings_v AS SELECT * EXCLUDE (batch_id, src_row) FROM meetings_b;
 
 CREATE OR REPLACE VIEW eu_projects_b AS
 SELECT
     acronym, title, programme, action_type, region,
     total_budget_dkk, eu_contribution_dkk, region_share_dkk, currency,
-    start_year, end_year, lead_partner, lead_country, partners, batch_id
+    start_year, end_year, lead_partner, lead_country, partners, batch_id, src_row
 FROM eu_projects;
-CREATE OR REPLACE VIEW eu_projects_v AS SELECT * EXCLUDE (batch_id) FROM eu_projects_b;
+CREATE OR REPLACE VIEW eu_projects_v AS SELECT * EXCLUDE (batch_id, src_row) FROM eu_projects_b;
 
 -- Capacity: staircase = every yearly addition so far; yearly and one_off = what was added that year.
 CREATE OR REPLACE VIEW pools_b AS
@@ -52,16 +56,17 @@ SELECT
          THEN sum(added_dkk) OVER (PARTITION BY pool ORDER BY year
                                    ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)
          ELSE added_dkk END AS DECIMAL(18,2)) AS capacity_dkk,
-    batch_id
+    batch_id,
+    src_row
 FROM pools;
-CREATE OR REPLACE VIEW pools_v AS SELECT * EXCLUDE (batch_id) FROM pools_b;
+CREATE OR REPLACE VIEW pools_v AS SELECT * EXCLUDE (batch_id, src_row) FROM pools_b;
 
 CREATE OR REPLACE VIEW allocations_b AS
 SELECT
     a.pool,
-    COALESCE(p.region, pr.region) AS region,  -- the pool year's region, else the pool's
-    a.year, a.project, a.recipient, a.amount_dkk, a.status, a.decided_on, a.batch_id
+    COALESCE(a.region, p.region, pr.region) AS region,  -- the row's, else the pool year's, else the pool's
+    a.year, a.project, a.recipient, a.amount_dkk, a.status, a.decided_on, a.batch_id, a.src_row
 FROM allocations a
 LEFT JOIN pools p ON p.pool = a.pool AND p.year = a.year
 LEFT JOIN (SELECT pool, min(region) AS region FROM pools GROUP BY pool) pr ON pr.pool = a.pool;
-CREATE OR REPLACE VIEW allocations_v AS SELECT * EXCLUDE (batch_id) FROM allocations_b;
+CREATE OR REPLACE VIEW allocations_v AS SELECT * EXCLUDE (batch_id, src_row) FROM allocations_b;

@@ -407,7 +407,22 @@ def allocations() -> None:
         ]
         for y in range(2015, 2026)
     ]
-    rows.append(["I alt", None, None, None, 8_405_000, None, None, None, None])
+    rows.append(
+        [
+            "I alt",
+            None,
+            None,
+            None,
+            sum(
+                r[4] if isinstance(r[4], int) else int(r[4].replace("kr. ", "").replace(".", ""))
+                for r in rows
+            ),
+            None,
+            None,
+            None,
+            None,
+        ]
+    )
     save(
         "bevillinger.xlsx",
         "Bevillinger",

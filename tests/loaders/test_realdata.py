@@ -81,8 +81,10 @@ def test_regional_fund_list_with_title_rows_and_trilingual_header(con):
         2015,
         2017,
     )
-    # A rate is never read as a thousands figure; a postcode stays text.
-    assert "Medfinansieringssats: 25.45 %" in first[6] and "53520" in first[6]
+    # A rate is never read as a thousands figure; the postcode column is reported unused, never stored.
+    assert first[6] == "Medfinansieringssats: 25.45 %"
+    [unused] = [w for w in r.warnings if w.code == "sheet.unused_columns"]
+    assert "Postleitzahl" in unused.params["columns"]
 
 
 def test_h2020_budget_needs_the_project_and_never_counts_a_totals_row(con):
@@ -91,13 +93,15 @@ def test_h2020_budget_needs_the_project_and_never_counts_a_totals_row(con):
     by_sheet = {r.sheet: r for r in results}
     assert by_sheet["Submission"].status == "rejected"
     assert [e.code for e in by_sheet["Submission"].errors] == ["sheet.missing_column"]
-    assert {by_sheet[s].status for s in ("PM costs", "Missions", "Subcontracting", "In-kinds")} == {"skipped"}
+    assert {by_sheet[s].status for s in ("PM costs", "Missions", "Subcontracting", "In-kinds")} == {
+        "not_data"
+    }
     assert con.execute("SELECT count(*) FROM eu_partners").fetchone() == (0,)
 
     results = ingest_file(con, f, set_values={"acronym": "EuroProofNet"})
     sub = next(r for r in results if r.sheet == "Submission")
     assert (sub.status, sub.rows["new"]) == ("loaded", 28)
-    assert (31, "total") in sub.skipped
+    assert (31, "total") in [(s.row, s.reason) for s in sub.skipped]
     inria = con.execute(
         "SELECT country, total_cost_dkk, currency FROM eu_partners WHERE organisation = 'Inria'"
     ).fetchone()

@@ -1,0 +1,92 @@
+"""Organisations taking part in an EU project (a CORDIS organisation export, a partner list)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from loaders.kinds.money import amounts
+from loaders.kinds.spec import CURRENCY, FX_RATE, NOTE, F, Kind
+
+if TYPE_CHECKING:
+    from loaders.validate import Values
+
+AMOUNTS = ("eu_contribution", "total_cost")
+
+
+def derive(v: Values) -> dict[str, Any]:
+    """The project is its id when the source has one (acronyms repeat across CORDIS), else its acronym."""
+    acronym, pid = v.list("acronym"), v.list("project_id")
+    keys = []
+    for i in range(v.n):
+        if not acronym[i] and not pid[i]:
+            v.err(i, "value.required", "acronym")
+        keys.append(pid[i] or acronym[i])
+    out: dict[str, Any] = amounts(v, AMOUNTS)
+    out.update(
+        project_key=keys,
+        organisation=v.col("organisation"),
+        acronym=acronym,
+        project_id=pid,
+        country=v.col("country"),
+        role=v.col("role"),
+        activity_type=v.col("activity_type"),
+        note=v.col("note"),
+    )
+    return out
+
+
+EU_PARTNERS = Kind(
+    "eu_partners",
+    "eu_partners",
+    "EU-projektpartnere",
+    "EU project partners",
+    (
+        F("acronym", "text", "Akronym|Acronym|projectAcronym|Projektakronym", "Akronym", "Acronym"),
+        F(
+            "project_id",
+            "text",
+            "Projekt-ID|Projektnummer|projectID|Project ID|Grant agreement|Aftalenummer",
+            "Projekt-ID",
+            "Project ID",
+        ),
+        F(
+            "organisation",
+            "text",
+            "Partner|Organisation|Organisationsnavn|Deltager|name|Organisation name|Legal name|Beneficiary|Participant",
+            "Partner",
+            "Partner",
+            True,
+        ),
+        F("country", "text", "Land|Country", "Land", "Country"),
+        F("role", "text", "Rolle|Role|Partnerrolle", "Rolle", "Role"),
+        F(
+            "activity_type",
+            "text",
+            "Type|activityType|Activity type|Organisationstype",
+            "Type",
+            "Activity type",
+        ),
+        F(
+            "eu_contribution",
+            "amount",
+            "EU-tilskud|ecContribution|EU contribution|EU-bidrag|Max EU contribution",
+            "EU-tilskud",
+            "EU contribution",
+        ),
+        F(
+            "total_cost",
+            "amount",
+            "Samlede omkostninger|totalCost|Total cost|Budget|Total estimated eligible costs",
+            "Samlede omkostninger",
+            "Total cost",
+        ),
+        CURRENCY,
+        FX_RATE,
+        NOTE,
+    ),
+    ("project_key", "organisation"),
+    derive,
+    identify=("organisation",),
+    required_somewhere=("acronym|project_id",),
+    scope_fields=("project_key",),
+)
