@@ -65,11 +65,18 @@ def build(frame):
     return out
 
 
+def stored():
+    """The projects behind the table (those clicked, if any), with every column of a project list."""
+    rows = queries.export_rows("eu_projects", f)
+    return rows[rows["acronym"].fillna(rows["title"]).isin(picked)] if picked else rows
+
+
 widgets.detail_table(
     shown,
     len(shown) if picked else n_projects,
     build,
-    (lambda: shown) if picked else (lambda: queries.eu_projects(f, limit=None)),
+    stored,
+    kind="eu_projects",
     key="eu",
     file_name="eu_projekter",
 )

@@ -86,7 +86,8 @@ widgets.detail_table(
     shown,
     total,
     build,
-    lambda: only_picked(queries.allocations(narrowed, limit=None)),
+    lambda: only_picked(queries.export_rows("allocations", narrowed)),
+    kind="allocations",
     key="allocations",
     file_name="bevillinger",
 )

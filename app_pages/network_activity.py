@@ -64,7 +64,8 @@ widgets.detail_table(
     shown,
     queries.meeting_count(narrowed),
     build,
-    lambda: queries.meetings(narrowed, limit=None),
+    lambda: queries.export_rows("meetings", narrowed),
+    kind="meetings",
     key="meetings",
     file_name="moeder",
 )

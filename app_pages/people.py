@@ -60,11 +60,21 @@ def build(frame):
     return out
 
 
+def stored():
+    """The memberships behind the table, with every column of a member list."""
+    rows = queries.export_rows("participants", narrowed)
+    if search:
+        hits = queries.people(narrowed, with_names=True, search=search, limit=None)[["person", "network"]]
+        rows = rows.merge(hits, on=["person", "network"])
+    return rows
+
+
 widgets.detail_table(
     shown,
     len(shown) if search else queries.people_counts(narrowed)[0],  # a search's total is not counted
     build,
-    lambda: queries.people(narrowed, with_names=True, search=search, limit=None),
+    stored,
+    kind="participants",
     key="people",
     file_name="deltagere",
 )

@@ -156,26 +156,35 @@ def data_as_of() -> pd.Timestamp | None:
     return _one("SELECT max(uploaded_at) FROM batches")
 
 
+MAX_ROW_RANGES = 20  # row ranges named per upload in a source list; the count is always whole
+
+
 @st.cache_data(show_spinner=False)
 def sources(view: str, f: Filters) -> pd.DataFrame:
-    """The upload batches behind the rows a figure shows: file, sheet, when, by whom."""
-    # participants_v carries batch_id by contract; the others have an internal *_b twin that does.
-    src = "participants_v" if view == "participants_v" else view.removesuffix("_v") + "_b"
+    """The uploads behind the rows a figure shows: file, sheet, the sheet's rows (Excel numbering,
+    as ranges), when and by whom."""
+    src = view.removesuffix("_v") + "_b"
     w, p = where(view, f, "v")
     if w == "TRUE" and view != "participants_v":  # no filter: the base table knows its batches
-        src = {
-            "meetings_v": "meetings",
-            "eu_projects_v": "eu_projects",
-            "pools_v": "pools",
-            "allocations_v": "allocations",
-        }[view]
+        src = view.removesuffix("_v").replace("participants", "memberships")
     return _df(
-        # Count per batch first, then name the few batches (grouping a million rows on the batch's
-        # text columns is ten times slower).
-        f"""WITH c AS (SELECT v.batch_id, count(*) AS n FROM {src} v WHERE {w} GROUP BY 1)
-            SELECT b.batch_id AS "Nr.", b.file_name AS "Fil", b.sheet AS "Ark",
-                   strftime(b.uploaded_at, '%d.%m.%Y %H:%M') AS "Indlæst", b.uploaded_by AS "Af", c.n AS "Rækker"
-            FROM c JOIN batches b ON b.batch_id = c.batch_id ORDER BY 1""",
+        # Rows become runs of consecutive row numbers ("4–12, 15"): computed per batch in the
+        # database, named for the few batches there are.
+        f"""WITH r AS (SELECT v.batch_id, v.src_row FROM {src} v WHERE {w}),
+            c AS (SELECT batch_id, count(*) AS n FROM r GROUP BY 1),
+            g AS (SELECT batch_id, src_row,
+                         src_row - row_number() OVER (PARTITION BY batch_id ORDER BY src_row) AS run
+                  FROM r WHERE src_row IS NOT NULL),
+            runs AS (SELECT batch_id, min(src_row) AS lo, max(src_row) AS hi FROM g GROUP BY batch_id, run),
+            ranked AS (SELECT *, row_number() OVER (PARTITION BY batch_id ORDER BY lo) AS k FROM runs),
+            txt AS (SELECT batch_id,
+                           string_agg(CASE WHEN lo = hi THEN lo::VARCHAR ELSE lo::VARCHAR || '–' || hi::VARCHAR END,
+                                      ', ' ORDER BY lo) FILTER (WHERE k <= {MAX_ROW_RANGES})
+                           || CASE WHEN max(k) > {MAX_ROW_RANGES} THEN ', …' ELSE '' END AS rows
+                    FROM ranked GROUP BY 1)
+            SELECT b.batch_id AS "Nr.", b.file_name AS "Fil", b.sheet AS "Ark", txt.rows AS "Rækker i arket",
+                   c.n AS "Antal", strftime(b.uploaded_at, '%d.%m.%Y %H:%M') AS "Indlæst", b.uploaded_by AS "Af"
+            FROM c JOIN batches b ON b.batch_id = c.batch_id LEFT JOIN txt ON txt.batch_id = c.batch_id ORDER BY 1""",
         p,
     )
 
@@ -534,3 +543,34 @@ def known_regions() -> list[str]:
         )
         .fetchall()
     ]
+
+
+# ---------------------------------------------------------------- downloads as data
+
+# kind -> (its table, the internal view carrying the public view's columns and the key)
+_EXPORTS: dict[str, tuple[str, str, str]] = {
+    "participants": ("memberships", "participants_b", "participants_v"),
+    "meetings": ("meetings", "meetings_b", "meetings_v"),
+    "eu_projects": ("eu_projects", "eu_projects_b", "eu_projects_v"),
+    "pools": ("pools", "pools_b", "pools_v"),
+    "allocations": ("allocations", "allocations_b", "allocations_v"),
+}
+
+
+def export_rows(kind: str, f: Filters, only: dict[str, list[Any]] | None = None) -> pd.DataFrame:
+    """The stored rows of a kind under the filters (and, if given, only those whose column values
+    are listed in `only`), with every column of the table: what a download of the page holds."""
+    from store.tables import TABLES
+
+    table, view, public = _EXPORTS[kind]
+    keys = TABLES[table].key
+    w, p = where(public, f, "v")
+    for col, values in (only or {}).items():
+        w += f' AND v."{col}" IN (SELECT unnest(?))'
+        p.append(list(values))
+    match = " AND ".join(f't."{k}" IS NOT DISTINCT FROM v."{k}"' for k in keys)
+    return _df(
+        f"SELECT t.* FROM {table} t WHERE EXISTS (SELECT 1 FROM {view} v WHERE {w} AND {match}) "
+        "ORDER BY t.batch_id, t.src_row",
+        p,
+    )

@@ -71,16 +71,18 @@ def detail_table(
     shown: pd.DataFrame,
     total: int,
     build: Callable[[pd.DataFrame], pd.DataFrame],
-    everything: Callable[[], pd.DataFrame],
+    stored: Callable[[], pd.DataFrame],
     *,
+    kind: str,
     key: str,
     file_name: str,
 ) -> None:
     """A page's detail table: its first rows as built for reading, a note when there are more, and
-    download buttons that build the whole table (everything()) only when clicked."""
+    download buttons with the stored rows behind it as data (every column of the kind, numbers as
+    numbers), built only when clicked: uploaded again, such a file changes nothing."""
     table(build(shown), f"{key}_table")
     shown_of(len(shown), total)
-    downloads(lambda: build(everything()), file_name, key)
+    downloads(lambda: export.kind_sheet(kind, stored(), lang()), file_name, key)
 
 
 def picked_note(labels: list[str]) -> None:

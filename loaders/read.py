@@ -488,8 +488,9 @@ def read_csv(path: Path, name: str | None = None) -> RawSheet:
         n = len(rec)
         if width is not None and n != width:
             trimmed = n > width and not any(c.strip() for c in rec[width:])
-            # Shorter records are padded only when the header row has not been seen yet (titles).
-            if not trimmed and (rows or n > width):
+            # Shorter records are padded only above the header (titles) and for a line of one field
+            # (a section row such as "Eksterne" written by hand); any other short line is misread.
+            if not trimmed and (rows and n != 1 or n > width):
                 problems.append(
                     Problem(
                         "csv.field_count",

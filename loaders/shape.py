@@ -80,6 +80,7 @@ class Shaped:
     sections: list[Section] = field(default_factory=list)
     totals: list[Total] = field(default_factory=list)
     contexts: list[dict[str, object]] | None = None  # per record, what section rows above it said
+    dropped: set[int] = field(default_factory=set)  # columns a field claimed but that hold no such values
 
     @property
     def n(self) -> int:
@@ -115,6 +116,7 @@ class Shaped:
         """Treat a field's column as one no field claims (a 'Møde' column of labels, not numbers)."""
         ci, header = self.columns.pop(fname)
         self.unused.append((ci, header))
+        self.dropped.add(ci)
 
 
 def _synonyms(f: Field) -> set[str]:
@@ -322,7 +324,7 @@ def shape(sheet: RawSheet, kind: Kind | None = None) -> Shaped | None:
         ):
             norm = [normalise_header(c) if isinstance(c, str) else "" for c in cells]
             if norm[: len(header_norm)] == header_norm[: len(norm)]:
-                skipped.append(Skip(row_no, "repeated_header"))
+                skipped.append(Skip(row_no, "repeated_header", _first_text(cells)))
                 is_record[pos] = False
                 continue
         if filled[pos] == 1 and first[pos] <= first_col and isinstance(cells[first[pos]], str):

@@ -286,6 +286,8 @@ def validate(shaped: Shaped, set_values: dict[str, str] | None = None, *, replac
     # Values given for the whole sheet are read like its cells.
     settings: dict[str, Any] = {}
     for fname, text in set_values.items():
+        if fname not in {f.name for f in kind.fields}:
+            continue  # given for the other kinds of a run: this sheet has no such field
         f = kind.field(fname)
         try:
             settings[fname] = parse_setting(f, text)
@@ -316,9 +318,10 @@ def validate(shaped: Shaped, set_values: dict[str, str] | None = None, *, replac
     columns = kind.derive(v)
     key_ids = _duplicate_keys(kind, columns, v)
     table = _table(kind, columns, shaped, v.bad)
-    if shaped.unused:
+    unused = [h for ci, h in shaped.unused if ci not in shaped.dropped]
+    if unused:
         # One warning for all of them: a CORDIS export has a dozen columns we do not use.
-        v.warn("sheet.unused_columns", row=shaped.header_row, columns=", ".join(h for _, h in shaped.unused))
+        v.warn("sheet.unused_columns", row=shaped.header_row, columns=", ".join(unused))
     out.table = table
     out.errors.extend(v.errors)
     out.warnings.extend(v.warnings)

@@ -44,9 +44,9 @@ CREATE OR REPLACE VIEW eu_projects_b AS
 SELECT
     acronym, title, programme, action_type, region,
     total_budget_dkk, eu_contribution_dkk, region_share_dkk, currency,
-    start_year, end_year, lead_partner, lead_country, partners, batch_id, src_row
+    start_year, end_year, lead_partner, lead_country, partners, batch_id, src_row, project_key
 FROM eu_projects;
-CREATE OR REPLACE VIEW eu_projects_v AS SELECT * EXCLUDE (batch_id, src_row) FROM eu_projects_b;
+CREATE OR REPLACE VIEW eu_projects_v AS SELECT * EXCLUDE (batch_id, src_row, project_key) FROM eu_projects_b;
 
 -- Capacity: staircase = every yearly addition so far; yearly and one_off = what was added that year.
 CREATE OR REPLACE VIEW pools_b AS

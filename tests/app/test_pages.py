@@ -215,5 +215,7 @@ def test_kilde_names_the_upload_behind_a_figure(demo: Path, views) -> None:
     at = _app("app_pages/eu_projects.py", region="Region Syddanmark")
     src = next(d.value for d in at.dataframe if "Fil" in d.value.columns)
     assert list(src["Fil"]) == ["eu_projekter.xlsx"]
-    assert list(src["Rækker"]) == [5]
+    assert list(src["Antal"]) == [5]
+    # The rows behind the figure, as Excel numbers them: the five projects sit in rows 4-8.
+    assert list(src["Rækker i arket"]) == ["4–8"]
     assert list(src["Af"]) == ["demo"]

@@ -231,22 +231,33 @@ def test_filters_live_in_the_url_and_survive_switching_pages(server: str, browse
         page.close()
 
 
-def test_download_holds_the_whole_table_with_danish_headers(
+def test_download_is_the_whole_table_as_data_that_uploads_again_without_a_change(
     server: str, browser, demo_db: Path, tmp_path: Path
 ) -> None:
-    """The CSV button builds the file when clicked, from the database: every row, Danish headers."""
+    """The Excel button builds the file when clicked, from the database: every membership, the
+    member list's own headers, and uploaded again it plans no change at all."""
+    import json
+
     page = _open(browser, f"{server}/personer")
     try:
         with page.expect_download(timeout=30_000) as info:
-            page.get_by_role("button", name="Hent CSV").click()
-        path = tmp_path / "deltagere.csv"
+            page.get_by_role("button", name="Hent Excel").click()
+        path = tmp_path / "deltagere.xlsx"
         info.value.save_as(path)
-        text = path.read_bytes().decode("utf-8-sig")
-        lines = [line for line in text.splitlines() if line]
-        assert lines[0].split(";")[:3] == ["Navn", "Titel", "Organisation (som skrevet)"]
-        shutil.copy(demo_db, tmp_path / "q.duckdb")
-        with duckdb.connect(str(tmp_path / "q.duckdb"), read_only=True) as con:
-            (total,) = con.execute("SELECT count(*) FROM participants_v").fetchone()
-        assert len(lines) - 1 == total
     finally:
         page.close()
+    from openpyxl import load_workbook
+
+    ws = load_workbook(path).active
+    assert [c.value for c in ws[1]][:4] == ["Navn", "Titel", "Organisation", "Netværk"]
+    shutil.copy(demo_db, tmp_path / "q.duckdb")
+    with duckdb.connect(str(tmp_path / "q.duckdb"), read_only=True) as con:
+        (total,) = con.execute("SELECT count(*) FROM participants_v").fetchone()
+    assert ws.max_row - 1 == total
+    p = subprocess.run(
+        [sys.executable, "-m", "loaders", "ingest", str(path), "--db", str(tmp_path / "q.duckdb"), "--dry-run", "--json"],
+        cwd=ROOT, capture_output=True, text=True,
+    )  # fmt: skip
+    [sheet] = json.loads(p.stdout)["files"]
+    assert (sheet["status"], sheet["rows"]["new"], sheet["rows"]["changed"]) == ("duplicate", 0, 0)
+    assert sheet["rows"]["unchanged"] == total

@@ -1,0 +1,553 @@
+"""Every row accounted for (issue 11): each numbered finding has a test named after what it proves.
+
+1 totals are words, not names          2 scale before rounding, half up    3 dates
+4 duplicate means 'changes nothing now' 5 unknown and CPR columns          6 export -> upload changes nothing
+7 contract gaps                         8 our bugs are not bad input         9 (test_cli: SIGKILL from outside)
+10 whole-list uploads                   11 quarantine                        12 (test_pages: Kilde rows)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import subprocess
+import sys
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from openpyxl import load_workbook
+
+import store
+from dashboard import export
+from loaders.history import undo
+from loaders.ingest import ingest_file
+from loaders.quarantine import marked_sheet, quarantined
+from tests.builders import ALLOCATIONS, MEMBERS, write_text, write_xlsx
+
+ROOT = Path(__file__).resolve().parents[2]
+AI = {"network": "AI-Innovationsnetværket", "region": "Region Hovedstaden"}
+
+
+@pytest.fixture
+def con(tmp_path: Path):
+    c = store.connect(tmp_path / "t.duckdb")
+    yield c
+    c.close()
+
+
+def one(results):
+    data = [r for r in results if r.status != "not_data"]
+    assert len(data) == 1, [r.as_dict() for r in results]
+    return data[0]
+
+
+def cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "loaders", *args], cwd=ROOT, capture_output=True, text=True,
+        env={**os.environ, **(env or {})},
+    )  # fmt: skip
+
+
+# ---------------------------------------------------------------- 1 totals
+
+
+POOLS = [
+    ["Pulje", "År", "Beløb"],
+    ["Samlet pulje for sundhed", 2025, 1_000_000],
+    ["Sum-IT puljen", 2025, 500_000],
+    ["AI-puljen", 2025, 250_000],
+    ["I alt", None, 1_750_000],
+]
+
+
+def test_pool_names_that_start_like_a_total_are_data_and_only_a_bare_total_word_is_skipped(con, tmp_path):
+    r = one(ingest_file(con, write_xlsx(tmp_path / "p.xlsx", {"Puljer": POOLS})))
+    assert r.status == "loaded", r.as_dict()
+    assert sorted(p for (p,) in con.execute("SELECT pool FROM pools").fetchall()) == [
+        "AI-puljen", "Samlet pulje for sundhed", "Sum-IT puljen",
+    ]  # fmt: skip
+    assert [(s.row, s.reason, s.text) for s in r.skipped] == [(5, "total", "I alt")]
+    assert not [w for w in r.warnings if w.code == "sheet.total_mismatch"]  # 1.750.000 is right
+
+
+def test_a_totals_row_that_does_not_add_up_is_a_warning_naming_both_figures(con, tmp_path):
+    rows = [list(r) for r in POOLS]
+    rows[4][2] = 2_000_000
+    r = one(ingest_file(con, write_xlsx(tmp_path / "p.xlsx", {"Puljer": rows})))
+    [w] = [w for w in r.warnings if w.code == "sheet.total_mismatch"]
+    assert (w.row, w.params["total"], w.params["sum"]) == (5, "2.000.000 kr.", "1.750.000 kr.")
+    assert "2.000.000 kr." in w.message() and "1.750.000 kr." in w.message()
+
+
+@pytest.mark.parametrize("word", ["I alt", "Total", "Sum:", "TOTAL", "i alt :"])
+def test_a_total_word_with_empty_keys_is_skipped_and_with_keys_it_is_data(con, tmp_path, word):
+    rows = [
+        ["Pulje", "År", "Projekt", "Modtager", "Beløb"],
+        ["P", 2024, "A", "R", 10],
+        [word, None, None, None, 10],
+    ]
+    r = one(ingest_file(con, write_xlsx(tmp_path / "a.xlsx", {"B": rows})))
+    assert [(s.row, s.reason) for s in r.skipped] == [(3, "total")]
+    # The same word where a key is filled in is a row of data like any other.
+    rows[2] = [word, 2024, "B", "R", 10]
+    r = one(ingest_file(con, write_xlsx(tmp_path / "b.xlsx", {"B": rows})))
+    assert r.skipped == [] and r.rows["new"] == 1
+
+
+def test_the_command_line_says_which_rows_it_skipped_and_why(tmp_path):
+    f = write_xlsx(tmp_path / "deltagere.xlsx", {"Deltagere": MEMBERS})
+    p = cli("ingest", str(f), "--db", str(tmp_path / "c.duckdb"), "--set", "network=AI", "--dry-run")
+    assert p.returncode == 0, p.stderr
+    assert "række 7 'Navn' (gentaget overskrift)" in p.stdout
+    assert "række 9 'Eksterne' (sektion: gælder de næste 2 rækker)" in p.stdout
+    en = cli(
+        "ingest",
+        str(f),
+        "--db",
+        str(tmp_path / "c.duckdb"),
+        "--set",
+        "network=AI",
+        "--dry-run",
+        "--lang",
+        "en",
+    )
+    assert "row 9 'Eksterne' (section: applies to the next 2 rows)" in en.stdout
+    assert "6 new" in en.stdout and "nye" not in en.stdout
+
+
+# ---------------------------------------------------------------- 2 scale, then round half up
+
+
+def test_a_header_scale_applies_before_rounding_and_rounding_is_half_up(con, tmp_path):
+    rows = [
+        ["Akronym", "Region", "Regionens andel (mio. kr.)", "Samlet budget (t.kr.)"],
+        ["A", "Region Syddanmark", 1.2345, 1.125],
+        ["B", "Region Syddanmark", "7,615", "1,1255"],
+        ["C", "Region Syddanmark", "1,5 mio. kr.", None],  # a unit in the cell wins over the header
+    ]
+    r = one(ingest_file(con, write_xlsx(tmp_path / "eu.xlsx", {"EU": rows})))
+    assert r.status == "loaded", r.as_dict()
+    got = dict(
+        (a, (s, b))
+        for a, s, b in con.execute(
+            "SELECT acronym, region_share_dkk, total_budget_dkk FROM eu_projects"
+        ).fetchall()
+    )
+    assert got == {
+        "A": (Decimal("1234500.00"), Decimal("1125.00")),
+        "B": (Decimal("7615000.00"), Decimal("1125.50")),
+        "C": (Decimal("1500000.00"), None),
+    }
+
+
+def test_oere_round_half_up_in_a_plain_amount_column(con, tmp_path):
+    rows = [
+        ["Pulje", "År", "Projekt", "Modtager", "Beløb"],
+        ["P", 2024, "A", "R", "1,125"],
+        ["P", 2024, "B", "R", 2.675],
+    ]
+    one(ingest_file(con, write_xlsx(tmp_path / "a.xlsx", {"B": rows})))
+    assert dict(con.execute("SELECT project, amount_dkk FROM allocations").fetchall()) == {
+        "A": Decimal("1.13"),
+        "B": Decimal("2.68"),  # 2.675 typed as a number: half up, not the float's 2.67499...
+    }
+
+
+# ---------------------------------------------------------------- 3 dates
+
+
+def test_iso_dates_with_a_time_and_two_digit_years_read_as_staff_mean_them(con, tmp_path):
+    rows = [
+        ["Netværk", "Dato", "Tema"],
+        ["N", "2024-06-17T10:00:00", "a"],
+        ["N", "2024-09-02 13:30", "b"],
+        ["N", "17-06-98", "c"],
+        ["N", "17-06-29", "d"],
+    ]
+    r = one(ingest_file(con, write_xlsx(tmp_path / "m.xlsx", {"Møder": rows})))
+    assert r.status == "loaded", r.as_dict()
+    assert [d for (d,) in con.execute("SELECT meeting_date FROM meetings ORDER BY theme").fetchall()] == [
+        dt.date(2024, 6, 17), dt.date(2024, 9, 2), dt.date(1998, 6, 17), dt.date(2029, 6, 17),
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize("year", [2019, "2019"])
+def test_a_bare_year_in_a_date_column_is_a_clear_error_never_1905(con, tmp_path, year):
+    rows = [["Netværk", "Dato", "Tema"], ["N", year, "a"]]
+    r = one(ingest_file(con, write_xlsx(tmp_path / "m.xlsx", {"Møder": rows})))
+    assert r.status == "rejected"
+    [e] = r.errors
+    assert (e.code, e.row, e.column) == ("date.year_only", 2, "Dato")
+    assert "årstal" in e.message() and "1905" not in e.message()
+    assert con.execute("SELECT count(*) FROM meetings").fetchall() == [(0,)]
+
+
+# ---------------------------------------------------------------- 4 duplicate
+
+
+def test_reloading_an_earlier_file_restores_its_values_instead_of_calling_it_a_duplicate(con, tmp_path):
+    a = write_xlsx(tmp_path / "a.xlsx", {"Deltagere": MEMBERS})
+    changed = [list(r) for r in MEMBERS]
+    changed[3][1] = "Afdelingslæge"
+    b = write_xlsx(tmp_path / "b.xlsx", {"Deltagere": changed})
+    one(ingest_file(con, a, set_values=AI))
+    one(ingest_file(con, b, set_values=AI))
+    again = one(ingest_file(con, a, set_values=AI))
+    assert (again.status, again.rows["changed"]) == ("loaded", 1)
+    assert con.execute("SELECT title FROM memberships WHERE person = 'Anna Pors'").fetchall() == [
+        ("1. reservelæge, ph.d.",)
+    ]
+    # Loaded once more with nothing in between: now it really changes nothing.
+    assert one(ingest_file(con, a, set_values=AI)).status == "duplicate"
+
+
+def test_after_an_undo_the_same_file_is_planned_again_not_called_a_duplicate(con, tmp_path):
+    a = write_xlsx(tmp_path / "a.xlsx", {"Deltagere": MEMBERS})
+    first = one(ingest_file(con, a, set_values=AI))
+    undo(con, first.batch_id)
+    again = one(ingest_file(con, a, set_values=AI))
+    assert (again.status, again.rows["new"]) == ("loaded", 6)
+    assert con.execute("SELECT count(*) FROM memberships").fetchall() == [(6,)]
+
+
+# ---------------------------------------------------------------- 5 unknown columns, CPR
+
+
+@pytest.mark.parametrize(
+    "header, value",
+    [
+        ("CPR-nr", "010190-1234"),
+        ("Personnummer", "0101901234"),
+        ("Id", "010190-1234"),
+        ("Kode", "3112851239"),
+    ],
+)
+def test_a_column_of_cpr_numbers_refuses_the_sheet_and_the_numbers_go_nowhere(con, tmp_path, header, value):
+    rows = [
+        ["Navn", "Titel", header],
+        ["Anna Pors", "Læge", value],
+        ["Bo Hansen", "Sygeplejerske", "1503821239"],
+    ]
+    if header == "Kode":
+        rows[2][2] = "2807911234"  # plain ten digits: refused when most of the column looks like CPR
+    f = write_xlsx(tmp_path / "d.xlsx", {"Ark": rows})
+    db = tmp_path / "c.duckdb"
+    p = cli("ingest", str(f), "--db", str(db), "--set", "network=AI", "--json", "--skip-invalid")
+    assert p.returncode == 1
+    doc = json.loads(p.stdout)
+    [e] = doc["files"][0]["errors"]
+    assert e["code"] == "sheet.cpr" and e["column"] == header and e["value"] is None
+    assert value not in p.stdout and value not in p.stderr
+    assert value.encode() not in db.read_bytes()  # not in the database, its quarantine or its files
+    assert "CPR" in e["message"]
+
+
+# ---------------------------------------------------------------- 6 export, then upload again
+
+
+def _export_and_reload(con, tmp_path, kind: str, table: str, fmt: str, sets: dict[str, str] | None = None):
+    rows = con.execute(f"SELECT * FROM {table} ORDER BY batch_id, src_row").df()
+    sheet = export.kind_sheet(kind, rows)
+    path = tmp_path / f"export.{fmt}"
+    path.write_bytes(export.to_xlsx(sheet, "Data") if fmt == "xlsx" else export.to_csv(sheet))
+    return one(ingest_file(con, path, kind=kind, set_values=sets, dry_run=True))
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "csv"])
+def test_the_demo_exported_and_uploaded_again_plans_no_change(demo_db, tmp_path, fmt):
+    import shutil
+
+    copy = tmp_path / "demo.duckdb"
+    shutil.copy(demo_db, copy)
+    con = store.connect(copy)
+    for kind, table in (
+        ("eu_projects", "eu_projects"), ("participants", "memberships"), ("meetings", "meetings"),
+        ("pools", "pools"), ("allocations", "allocations"), ("networks", "networks"),
+    ):  # fmt: skip
+        plan = _export_and_reload(con, tmp_path, kind, table, fmt)
+        assert (plan.rows["new"], plan.rows["changed"], plan.rows["rejected"]) == (0, 0, 0), (
+            kind,
+            plan.changes[:5],
+        )
+        assert plan.status == "duplicate"
+    con.close()
+
+
+def test_an_eu_download_keeps_every_column_unknown_empty_and_amounts_as_numbers(demo_db, tmp_path):
+    con = store.connect(demo_db)
+    rows = con.execute("SELECT * FROM eu_projects ORDER BY src_row").df()
+    con.close()
+    path = tmp_path / "eu.xlsx"
+    path.write_bytes(export.to_xlsx(export.kind_sheet("eu_projects", rows), "EU-projekter"))
+    ws = load_workbook(path).active
+    header = [c.value for c in ws[1]]
+    assert {"Deltagende enheder", "Bemærkning", "Lead partner", "Kurs (kr. pr. enhed)"} <= set(header)
+    by_acronym = {r[0].value: {h: c for h, c in zip(header, r, strict=True)} for r in ws.iter_rows(min_row=2)}
+    eunet = by_acronym["EUnetCCC"]
+    assert eunet["Lead partner"].value is None  # unknown is empty, never "ikke oplyst"
+    assert eunet["Regionens andel"].data_type == "n" and eunet["Regionens andel"].value == 35_000_000
+    assert eunet["Regionens andel"].number_format == "#,##0.00"
+    assert by_acronym["Hope4Kids"]["Deltagende enheder"].value.startswith("OUH")
+
+
+KIND_ROWS = {
+    "allocations": st.fixed_dictionaries(
+        {
+            "Pulje": st.sampled_from(["AI-puljen", "Sundhedspuljen"]),
+            "År": st.integers(2015, 2030),
+            "Projekt": st.text("abcdefghij æøå", min_size=1, max_size=12).map(str.strip).filter(bool),
+            "Modtager": st.sampled_from(["OUH", "Rigshospitalet", "Region H"]),
+            "Beløb": st.one_of(st.none(), st.decimals(0, 10**8, places=2).map(float)),
+            "Status": st.sampled_from([None, "Søgt", "Bevilget", "Udbetalt", "Afslået"]),
+            "Beslutningsdato": st.one_of(st.none(), st.dates(dt.date(2015, 1, 1), dt.date(2030, 12, 31))),
+        }
+    ),
+    "meetings": st.fixed_dictionaries(
+        {
+            "Netværk": st.sampled_from(["AI", "Diagnostik"]),
+            "Dato": st.dates(dt.date(2015, 1, 1), dt.date(2030, 12, 31)),
+            "Sted": st.one_of(st.none(), st.sampled_from(["Skype", "hos CIMT", "Skype og hos CIMT", "OUH"])),
+            "Format": st.sampled_from([None, "Fysisk", "Online", "Hybrid"]),
+            "Varighed (timer)": st.one_of(st.none(), st.decimals(0, 10, places=1).map(float)),
+            "Deltagere": st.one_of(st.none(), st.integers(0, 500)),
+        }
+    ),
+    "participants": st.fixed_dictionaries(
+        {
+            "Navn": st.text("abcdefghij æøåÆØÅ", min_size=2, max_size=15)
+            .map(str.strip)
+            .filter(lambda s: len(s) > 1),
+            "Titel": st.one_of(st.none(), st.sampled_from(["Læge", "Direktør", "1. reservelæge, ph.d."])),
+            "Organisation": st.one_of(st.none(), st.sampled_from(["OUH", "Herlev/Gentofte", "DTU"])),
+            "Ekstern": st.sampled_from([None, "Ja", "Nej"]),
+            "Indtrådt": st.one_of(st.none(), st.dates(dt.date(2015, 1, 1), dt.date(2030, 12, 31))),
+        }
+    ),
+}
+KIND_TABLE = {"allocations": "allocations", "meetings": "meetings", "participants": "memberships"}
+JUNK = st.sampled_from([["I alt"], ["Total:"], [], ["Eksterne"], ["Interne"]])
+
+
+@settings(
+    max_examples=12,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    kind=st.sampled_from(sorted(KIND_ROWS)),
+    data=st.data(),
+)
+def test_every_row_is_loaded_rejected_or_skipped_and_an_export_reloads_unchanged(
+    tmp_path_factory, kind, data
+):
+    rows = data.draw(st.lists(KIND_ROWS[kind], min_size=1, max_size=15))
+    header = list(rows[0])
+    grid: list[list[object]] = [["Titel på arket"], header]
+    for r in rows:
+        if data.draw(st.booleans()):
+            grid.append(data.draw(JUNK))
+        if data.draw(st.integers(0, 9)) == 0:
+            r = {**r, header[0]: "??"} if kind == "meetings" else {**r, header[1]: "ikke et år"}  # a bad cell
+        grid.append(list(r.values()))
+    tmp = tmp_path_factory.mktemp("rt")
+    con = store.connect(tmp / "t.duckdb")
+    sets = {"network": "AI"} if kind == "participants" else None
+    res = one(
+        ingest_file(
+            con, write_xlsx(tmp / "in.xlsx", {"Ark": grid}), kind=kind, set_values=sets, skip_invalid=True
+        )
+    )
+    v = res.validated
+    # Every non-blank row below the header: loaded, rejected with a reason, or skipped with one.
+    assert res.accepted + res.rows["rejected"] + res.rows["skipped"] == v.rows_below_header
+    assert all(e.row for e in res.errors if e.row is not None)
+    if res.status != "loaded":
+        return
+    plan = _export_and_reload(con, tmp, kind, KIND_TABLE[kind], "xlsx", sets)
+    assert (plan.rows["new"], plan.rows["changed"]) == (0, 0), plan.changes[:3]
+    con.close()
+
+
+# ---------------------------------------------------------------- 7 contract gaps
+
+
+def test_set_region_is_accepted_for_allocations_and_shows_in_the_view(con, tmp_path):
+    f = write_xlsx(tmp_path / "a.xlsx", {"B": ALLOCATIONS})
+    r = one(ingest_file(con, f, set_values={"region": "Region Hovedstaden"}))
+    assert r.status == "loaded"
+    assert con.execute("SELECT DISTINCT region FROM allocations_v").fetchall() == [("Region Hovedstaden",)]
+    p = cli("ingest", str(f), "--db", str(tmp_path / "c.duckdb"), "--set", "region=Region Sjælland", "--json")
+    assert p.returncode == 0, p.stdout
+
+
+def test_a_sheet_without_a_year_takes_it_from_the_decision_date_or_the_pool_name_and_says_so(con, tmp_path):
+    rows = [
+        ["Pulje", "Projekt", "Modtager", "Beløb", "Beslutningsdato"],
+        ["Puljen", "A", "OUH", 100, dt.date(2024, 3, 1)],
+        ["AI-puljen 2020", "B", "OUH", 100, None],
+        ["Puljen", "C", "OUH", 100, None],  # neither: this row needs its year
+    ]
+    r = one(ingest_file(con, write_xlsx(tmp_path / "a.xlsx", {"B": rows}), skip_invalid=True))
+    assert dict(con.execute("SELECT project, year FROM allocations").fetchall()) == {"A": 2024, "B": 2020}
+    assert sorted(w.params["source_da"] for w in r.warnings if w.code == "year.derived") == [
+        "beslutningsdatoen", "puljens navn",
+    ]  # fmt: skip
+    assert [(e.row, e.code) for e in r.errors] == [(4, "value.required")]
+
+
+def test_meeting_numbers_written_with_a_word_are_numbers_and_a_label_column_is_not_used(con, tmp_path):
+    rows = [["Netværk", "Møde", "Dato"], ["N", "Møde 1", "17-06-2019"], ["N", "Møde 2", "02-09-2019"]]
+    one(ingest_file(con, write_xlsx(tmp_path / "m.xlsx", {"M": rows})))
+    assert sorted(n for (n,) in con.execute("SELECT number FROM meetings").fetchall()) == [1, 2]
+    labels = [
+        ["Netværk", "Møde", "Dato"],
+        ["D", "Opstartsmøde", "17-06-2019"],
+        ["D", "Temamøde om AI", "02-09-2020"],
+    ]
+    r = one(ingest_file(con, write_xlsx(tmp_path / "l.xlsx", {"M": labels})))
+    assert r.status == "loaded"
+    assert [w.code for w in r.warnings] == ["sheet.label_column"]
+
+
+def test_a_sheet_with_the_wrong_columns_is_told_which_columns_are_expected(con, tmp_path):
+    r = one(ingest_file(con, write_xlsx(tmp_path / "x.xlsx", {"A": [["Foo", "Bar"], [1, 2]]})))
+    [e] = r.errors
+    assert e.code == "sheet.unknown_kind"
+    assert "Bevillinger: Pulje, År, Projekt, Modtager" in e.message()
+    r = one(
+        ingest_file(
+            con,
+            write_xlsx(tmp_path / "y.xlsx", {"A": [["Titel", "Organisation"], ["Læge", "OUH"]]}),
+            kind="participants",
+        )
+    )
+    e = next(e for e in r.errors if e.code == "sheet.missing_column")
+    assert "Påkrævet: Navn, Netværk" in e.message() and "Kendte kolonner: Navn, Titel" in e.message()
+
+
+# ---------------------------------------------------------------- 8 errors that are ours
+
+
+def test_a_bug_of_ours_exits_3_with_an_error_id_and_keeps_the_files_already_loaded(tmp_path):
+    good = write_xlsx(tmp_path / "a.xlsx", {"B": ALLOCATIONS})
+    bad = write_xlsx(tmp_path / "b.xlsx", {"D": MEMBERS})
+    # A bug, planted from outside: the participants rules raise a TypeError.
+    script = (
+        "import sys, loaders.kinds.participants as p\n"
+        "def broken(v): raise TypeError('a bug of ours')\n"
+        "object.__setattr__(p.PARTICIPANTS, 'derive', broken)\n"
+        "from loaders.__main__ import main\n"
+        "sys.exit(main(sys.argv[1:]))\n"
+    )
+    p = subprocess.run(
+        [sys.executable, "-c", script, "ingest", str(good), str(bad), "--db", str(tmp_path / "c.duckdb"),
+         "--set", "network=AI", "--json"],
+        cwd=ROOT, capture_output=True, text=True,
+    )  # fmt: skip
+    assert p.returncode == 3
+    doc = json.loads(p.stdout)
+    assert doc["error"]["code"] == "internal" and doc["error"]["id"] in p.stderr
+    assert "TypeError: a bug of ours" in p.stderr and "Traceback" in p.stderr
+    assert "kan ikke læses" not in doc["error"]["message"]  # never disguised as a bad file
+    assert [(f["file"], f["status"]) for f in doc["files"]] == [("a.xlsx", "loaded")]
+
+
+def test_a_file_the_readers_cannot_read_is_a_message_naming_the_file(tmp_path):
+    f = tmp_path / "broken.xlsx"
+    f.write_bytes(b"PK\x03\x04" + b"\x00" * 200)
+    p = cli("ingest", str(f), "--db", str(tmp_path / "c.duckdb"), "--json")
+    assert p.returncode == 1
+    [e] = json.loads(p.stdout)["files"][0]["errors"]
+    assert e["code"] == "file.unreadable" and e["file"] == "broken.xlsx"
+
+
+# ---------------------------------------------------------------- 10 whole-list uploads
+
+
+def test_a_whole_list_removes_the_rows_it_lacks_in_its_scope_only_and_undo_restores_them(con, tmp_path):
+    one(ingest_file(con, write_xlsx(tmp_path / "ai.xlsx", {"D": MEMBERS}), set_values=AI))
+    one(
+        ingest_file(
+            con, write_xlsx(tmp_path / "dx.xlsx", {"D": MEMBERS}), set_values={"network": "Diagnostik"}
+        )
+    )
+    shorter = [r for r in MEMBERS if not r or r[0] != "Freddy Lippert"]
+    f = write_xlsx(tmp_path / "ai2.xlsx", {"D": shorter})
+    kept = one(ingest_file(con, f, set_values=AI, dry_run=True))
+    assert (kept.rows["missing"], kept.rows["removed"]) == (1, 0)
+    plan = one(ingest_file(con, f, set_values=AI, replace=True, dry_run=True))
+    assert (plan.rows["removed"], [r["person"] for r in plan.removed]) == (1, ["Freddy Lippert"])
+    r = one(ingest_file(con, f, set_values=AI, replace=True))
+    count = "SELECT network, count(*) FROM memberships GROUP BY 1 ORDER BY 1"
+    assert con.execute(count).fetchall() == [("AI-Innovationsnetværket", 5), ("Diagnostik", 6)]
+    undo(con, r.batch_id)
+    assert con.execute(count).fetchall() == [("AI-Innovationsnetværket", 6), ("Diagnostik", 6)]
+
+
+def test_a_register_without_identifiers_loads_as_a_whole_list_with_its_repeats_numbered(con, tmp_path):
+    rows = [
+        [
+            "Bezeichnung des Vorhabens",
+            "Name des Begünstigten",
+            "Datum des Beginns des Vorhabens",
+            "Gesamtbetrag der förderfähigen Ausgaben",
+        ],
+        ["Errichtung einer Betriebsstätte", "Nett GmbH", dt.date(2015, 12, 1), 500_000],
+        [
+            "Errichtung einer Betriebsstätte",
+            "Nett GmbH",
+            dt.date(2015, 12, 1),
+            326_022,
+        ],  # second priority axis
+    ]
+    f = write_xlsx(tmp_path / "efre.xlsx", {"Liste": rows})
+    sets = {"region": "Rheinland-Pfalz"}
+    refused = one(ingest_file(con, f, set_values=sets, dry_run=True))
+    assert [e.code for e in refused.errors] == ["row.duplicate_key"]
+    r = one(ingest_file(con, f, set_values=sets, replace=True))
+    assert (r.status, r.rows["new"]) == ("loaded", 2)
+    assert one(ingest_file(con, f, set_values=sets, replace=True)).status == "duplicate"
+
+
+# ---------------------------------------------------------------- 11 quarantine
+
+
+def test_rows_set_aside_are_listed_returned_marked_in_red_and_cleared_by_the_corrected_sheet(con, tmp_path):
+    rows = [list(r) for r in ALLOCATIONS]
+    rows[2][4] = "to hundrede"
+    f = write_xlsx(tmp_path / "bevillinger.xlsx", {"Bevillinger": rows})
+    r = one(ingest_file(con, f, skip_invalid=True))
+    assert (r.status, r.rows["new"], r.rows["rejected"]) == ("loaded", 2, 1)
+    [q] = quarantined(con)
+    assert (q["file"], q["row"], q["column"], q["value"]) == ("bevillinger.xlsx", 3, "Beløb", "to hundrede")
+    marked = tmp_path / "marked.xlsx"
+    marked.write_bytes(marked_sheet(f.read_bytes(), f.name, [q]))
+    ws = load_workbook(marked)["Bevillinger"]
+    assert ws["E3"].value == "to hundrede" and ws["E3"].fill.fgColor.rgb.endswith("F4B6B6")
+    assert "beløb" in ws["E3"].comment.text and ws["E4"].comment is None
+    rows[2][4] = "200.000"
+    one(ingest_file(con, write_xlsx(tmp_path / "bevillinger.xlsx", {"Bevillinger": rows})))
+    assert quarantined(con) == []
+
+
+def test_the_command_line_lists_the_rows_set_aside(tmp_path):
+    rows = [list(r) for r in ALLOCATIONS]
+    rows[2][4] = "to hundrede"
+    db = str(tmp_path / "c.duckdb")
+    cli("ingest", str(write_xlsx(tmp_path / "b.xlsx", {"B": rows})), "--db", db, "--skip-invalid")
+    p = cli("quarantine", "--db", db)
+    assert "b.xlsx / B, række 3, kolonne 'Beløb': 'to hundrede' kan ikke læses som et beløb." in p.stdout
+    assert json.loads(cli("quarantine", "--db", db, "--json").stdout)["quarantine"][0]["row"] == 3
+
+
+def test_a_windows_1252_csv_is_planned_with_its_section_rows(con, tmp_path):
+    text = "Navn;Titel;Organisation\nAnna Pors;Læge;Ærø Sygehus\nEksterne\nBo Ørsted;CEO;Firma\n"
+    r = one(ingest_file(con, write_text(tmp_path / "d.csv", text, "cp1252"), set_values=AI))
+    assert r.rows["new"] == 2
+    assert con.execute("SELECT person, is_external FROM memberships ORDER BY 1").fetchall() == [
+        ("Anna Pors", False), ("Bo Ørsted", True),
+    ]  # fmt: skip
