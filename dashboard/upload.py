@@ -103,6 +103,19 @@ def sheet_line(p: SheetPlan, lang: str) -> str:
     return status + (": " + ", ".join(parts) if parts else "")
 
 
+def save_counts(fp: FilePlan, lang: str) -> str:
+    """What Save will do, in counts: '2 nye, 1 ændret, 3 fjernes'."""
+    total = {k: sum(p.rows[k] for p in fp.sheets if p.status == "planned") for k in ("new", "changed", "removed")}
+    parts = []
+    if total["new"]:
+        parts.append(f"{total['new']} {t('nye' if total['new'] != 1 else 'ny', lang)}")
+    if total["changed"]:
+        parts.append(f"{total['changed']} {t('ændrede' if total['changed'] != 1 else 'ændret', lang)}")
+    if total["removed"]:
+        parts.append(f"{total['removed']} {t('fjernes', lang)}")
+    return ", ".join(parts)
+
+
 def _field_labels(kind: str, lang: str) -> dict[str, str]:
     """Table column -> the header the kind's template uses for it."""
     return {
@@ -127,16 +140,16 @@ def rows_frame(p: SheetPlan, status: str, lang: str, limit: int = 1000) -> pd.Da
 
 
 def changes_frame(p: SheetPlan, lang: str) -> pd.DataFrame:
-    """Changed rows, field by field: old and new value."""
+    """Changed rows, field by field: the old value and the new (first, so a phone shows them)."""
     labels = _field_labels(p.kind, lang) if p.kind else {}
     return pd.DataFrame(
         [
             {
                 t("Række", lang): c["row"],
-                t("Hvem/hvad", lang): c["key"],
                 t("Felt", lang): labels.get(c["field"], c["field"]),
                 t("Før", lang): "" if c["old"] is None else str(c["old"]),
                 t("Efter", lang): "" if c["new"] is None else str(c["new"]),
+                t("Hvem/hvad", lang): c["key"],
             }
             for c in p.changes
         ]
@@ -156,18 +169,20 @@ def stored_frame(p: SheetPlan, rows: list[dict[str, Any]], lang: str) -> pd.Data
 
 
 def skipped_frame(p: SheetPlan, lang: str) -> pd.DataFrame:
-    """Rows that are not data, with the reason and what a section row did."""
+    """Rows below the header that are not data, with the reason and what a section row did."""
     v = p.validated
     if v is None:
         return pd.DataFrame()
     effect = {s.row: s for s in v.sections}
     rows = []
     for s in v.skipped:
+        if s.reason == "title":
+            continue  # above the header: said in the sheet's caption
         why = t(SKIP_REASON.get(s.reason, s.reason), lang)
         if s.row in effect:
             sec = effect[s.row]
             why += ": " + section_effect(sec.sets, sec.records, lang)
-        rows.append({t("Række", lang): s.row, t("Indhold", lang): s.text or "", t("Hvorfor", lang): why})
+        rows.append({t("Række", lang): s.row, t("Hvorfor", lang): why, t("Indhold", lang): s.text or ""})
     return pd.DataFrame(rows)
 
 

@@ -157,10 +157,9 @@ def preview(con: Any, name: str, data: bytes, options: Options, file_key: str) -
         _sheet(p, L)
     _problems(fp, L)
     key = upload.plan_key(data, options)
-    n = sum(p.rows["new"] + p.rows["changed"] + p.rows["removed"] for p in fp.sheets if p.status == "planned")
     c1, c2, _ = st.columns([2, 1, 3])
     c1.button(
-        t("Gem ({n} rækker ændres)").format(n=n) if fp.can_commit else t("Gem"),
+        t("Gem ({what})").format(what=upload.save_counts(fp, lang())) if fp.can_commit else t("Gem"),
         key=f"save_{file_key}",
         type="primary",
         disabled=not fp.can_commit,
@@ -172,7 +171,10 @@ def preview(con: Any, name: str, data: bytes, options: Options, file_key: str) -
 
 def _sheet(p: SheetPlan, L: str) -> None:
     kind = upload.kind_label(p.kind, L)
-    st.markdown(f"**{safe.md(p.sheet)}** · {safe.md(kind)} · {safe.md(upload.sheet_line(p, L))}")
+    name = f"**{safe.md(p.sheet)}**" + (
+        f" · {safe.md(kind)}" if kind.casefold() != p.sheet.casefold() else ""
+    )
+    st.markdown(f"{name} · {safe.md(upload.sheet_line(p, L))}")
     v = p.validated
     if v is not None:
         for s in v.sections:
@@ -184,13 +186,13 @@ def _sheet(p: SheetPlan, L: str) -> None:
                     + "."
                 )
             )
-        below = v.rows_below_header
         st.caption(
             safe.md(
                 t(
-                    "{below} rækker under overskriften (række {header}): {ok} kan gemmes, {bad} afvises, {skip} springes over."
+                    "Overskriften står i række {header}. Af de {below} rækker under den kan {ok} gemmes, "
+                    "{bad} afvises og {skip} springes over."
                 ).format(
-                    below=below,
+                    below=v.rows_below_header,
                     header=v.header_row,
                     ok=p.accepted,
                     bad=p.rows["rejected"],
@@ -220,16 +222,22 @@ def _sheet(p: SheetPlan, L: str) -> None:
         tabs.append(
             (f"{t('Findes allerede')} ({p.rows['unchanged']})", lambda: upload.rows_frame(p, "unchanged", L))
         )
-    if v is not None and v.skipped:
-        tabs.append((f"{t('Sprunget over')} ({len(v.skipped)})", lambda: upload.skipped_frame(p, L)))
+    if p.rows["skipped"]:
+        tabs.append((f"{t('Sprunget over')} ({p.rows['skipped']})", lambda: upload.skipped_frame(p, L)))
     if not tabs:
         return
-    for tab, (_, frame) in zip(st.tabs([label for label, _ in tabs]), tabs, strict=True):
+    for tab, (label, frame) in zip(st.tabs([label for label, _ in tabs]), tabs, strict=True):
         with tab:
             df = frame()
             if len(df) >= 1000:
                 st.caption(t("Viser de første 1.000 rækker."))
-            st.dataframe(df, hide_index=True)
+            after = t("Efter")
+            if label.startswith(t("Ændrede")) and after in df.columns:
+                # The new value stands out: the cell that will change.
+                styled = df.style.set_properties(subset=[after], **{"background-color": "#fff3bf"})
+                st.dataframe(styled, hide_index=True)
+            else:
+                st.dataframe(df, hide_index=True)
 
 
 def _problems(fp: FilePlan, L: str) -> None:

@@ -122,8 +122,17 @@ def _commit_sheet(
         try:
             con.execute(
                 f"INSERT INTO {table.name} ({col_list}, batch_id) SELECT {col_list}, ? FROM {src} "
-                "WHERE _status <> 'unchanged'",
+                "WHERE _status = 'new'",
                 [batch],
+            )
+            # A changed row takes what the sheet gives; a column the sheet lacks keeps the stored value.
+            given = set(v.provided) | set(keys) | {"src_row"}
+            merged = ", ".join(f's."{c}"' if c in given else f'h."{c}"' for c in cols)
+            con.execute(
+                f"INSERT INTO {table.name} ({col_list}, batch_id) SELECT {merged}, ? FROM {src} s "
+                f"JOIN {table.name}_history h ON {_match(keys, 's', 'h')} AND h.superseded_by = ? "
+                "WHERE s._status = 'changed'",
+                [batch, batch],
             )
         finally:
             con.execute("RESET preserve_insertion_order")

@@ -129,7 +129,8 @@ def plan_sheet(
     res.rows["rejected"] = len(v.rejected_rows)
     res.rows["skipped"] = v.skipped_below_header
     keys = table.key
-    value_cols = [c for c, _ in table.columns if c not in keys]
+    # Only what the sheet gives is compared (and later written): a column it lacks keeps its value.
+    value_cols = [c for c, _ in table.columns if c not in keys and c in v.provided]
     src = f"_incoming_{seq}"
     rows = v.table
     indexed = rows.append_column("_i", pa.array(np.arange(rows.num_rows, dtype=np.int64)))

@@ -50,7 +50,8 @@ def _instructions(wb: Workbook, kind: Kind) -> None:
     lines = [
         "Udfyld arket med data fra række 4 og nedefter. Lad overskrifterne i række 3 stå.",
         "Felter markeret med * skal udfyldes. Tomme felter betyder 'ikke oplyst' (aldrig 0).",
-        "Rækker med 'I alt' i første kolonne springes over. Upload filen på siden Data i Overblik.",
+        "En række med kun 'I alt' (eller 'Total') og tomme nøglekolonner er en totalrække og springes over; "
+        "Overblik tjekker, at den stemmer. Upload filen på siden Data i Overblik.",
         "",
         "Kolonne",
     ]
@@ -78,7 +79,9 @@ def write_template(kind: Kind, path: Path, lang: str = "da") -> Path:
     ws["A1"] = f"{kind.label_da} - skabelon til Overblik"
     ws["A1"].font = Font(bold=True, size=14)
     for c, f in enumerate(kind.fields, start=1):
-        cell = ws.cell(row=3, column=c, value=f.label_da if lang == "da" else f.label_en)
+        label = f.label_da if lang == "da" else f.label_en
+        # Required columns are marked in the header itself; the loader reads 'Navn *' as 'Navn'.
+        cell = ws.cell(row=3, column=c, value=label + (" *" if f.required else ""))
         cell.font = Font(bold=True)
         cell.fill = HEADER_FILL
         cell.alignment = Alignment(wrap_text=True, vertical="top")

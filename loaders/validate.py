@@ -141,6 +141,8 @@ class Validated:
     rows_below_header: int = 0
     blank_rows: int = 0
     key_texts: dict[int, str] = field(default_factory=dict)  # rejected row -> its key, when readable
+    # The table columns this sheet gives; the others keep what is stored when a row is updated.
+    provided: list[str] = field(default_factory=list)
     settings: dict[str, Any] = field(default_factory=dict)  # the parsed --set values
 
     @property
@@ -323,6 +325,7 @@ def validate(shaped: Shaped, set_values: dict[str, str] | None = None, *, replac
         # One warning for all of them: a CORDIS export has a dozen columns we do not use.
         v.warn("sheet.unused_columns", row=shaped.header_row, columns=", ".join(unused))
     out.table = table
+    out.provided = kind.provided(v.present)
     out.errors.extend(v.errors)
     out.warnings.extend(v.warnings)
     bad_rows = shaped.rows[v.bad]

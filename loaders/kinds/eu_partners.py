@@ -89,4 +89,12 @@ EU_PARTNERS = Kind(
     identify=("organisation",),
     required_somewhere=("acronym|project_id",),
     scope_fields=("project_key",),
+    depends={
+        "eu_contribution_dkk": ("eu_contribution",),
+        "total_cost_dkk": ("total_cost",),
+        "currency": ("currency", "eu_contribution", "total_cost"),
+        "fx_rate": ("fx_rate", "currency", "eu_contribution", "total_cost"),
+        "acronym": ("acronym",),
+        "project_id": ("project_id",),
+    },
 )

@@ -187,4 +187,14 @@ EU_PROJECTS = Kind(
     required_somewhere=("acronym|title", "region"),
     synthetic_key=True,
     scope_fields=("region",),
+    depends={
+        "total_budget_dkk": ("total_budget",),
+        "eu_contribution_dkk": ("eu_contribution",),
+        "region_share_dkk": ("region_share",),
+        "currency": ("currency", "total_budget", "eu_contribution", "region_share"),
+        "fx_rate": ("fx_rate", "currency", "total_budget", "eu_contribution", "region_share"),
+        "start_year": ("start", "period"),
+        "end_year": ("end", "period"),
+        "note": ("note", "cofinancing_rate"),
+    },
 )

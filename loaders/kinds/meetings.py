@@ -62,4 +62,5 @@ MEETINGS = Kind(
     derive,
     identify=("meeting_date",),
     scope_fields=("network",),
+    depends={"format": ("format", "host")},
 )

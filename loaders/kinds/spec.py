@@ -59,6 +59,20 @@ class Kind:
     synthetic_key: bool = False
     # The scope columns a whole-list upload may take from --set or the rows.
     scope_fields: tuple[str, ...] = field(default=())
+    # Table columns the rules work out from other fields: given by a sheet that has any of them.
+    # (A column a sheet does not give keeps the value stored; it is never blanked.)
+    depends: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+    def provided(self, given: set[str]) -> list[str]:
+        """The table columns a sheet with the fields `given` sets (the key always)."""
+        from store.tables import TABLES
+
+        out = []
+        for col, _ in TABLES[self.table].columns:
+            sources = self.depends.get(col) or tuple(f.name for f in self.fields if f.stored_in == col)
+            if col in self.key or any(f in given for f in sources):
+                out.append(col)
+        return out
 
     def field(self, name: str) -> Field:
         """The field called name."""

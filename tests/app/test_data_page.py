@@ -109,3 +109,142 @@ def test_an_upload_changed_by_a_later_one_says_which_to_undo_first(two_uploads, 
     at.selectbox(key="hist_pick").set_value(first).run()
     assert not [b for b in at.button if b.key == "undo_btn"]
     assert f"før indlæsning {third[0].batch_id} er fortrudt" in _text(at.info)
+
+
+# ---------------------------------------------------------------- upload, preview, receipt
+
+
+def _xlsx(tmp_path: Path, name: str, sheets: dict) -> tuple[str, bytes, str]:
+    path = write_xlsx(tmp_path / name, sheets)
+    return (name, path.read_bytes(), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+
+@pytest.fixture
+def empty_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A store that knows two networks (offered on the data page) and no members."""
+    db = tmp_path / "e.duckdb"
+    con = store.connect(db)
+    networks = [
+        ["Netværk", "Region"],
+        ["AI-Innovationsnetværket", "Region Hovedstaden"],
+        ["Diagnostik", None],
+    ]
+    ingest_file(con, write_xlsx(tmp_path / "netvaerk.xlsx", {"Netværk": networks}))
+    con.close()
+    monkeypatch.setenv("OVERBLIK_DB", str(db))
+    return db
+
+
+def _upload(
+    at: AppTest, *files: tuple[str, bytes, str], network: str | None = "AI-Innovationsnetværket"
+) -> AppTest:
+    if network:
+        at.selectbox(key="upload_network").set_value(network).run()
+    uploader = next(u for u in at.get("file_uploader"))
+    uploader.set_value(list(files) if len(files) > 1 else files[0]).run()
+    assert not at.exception
+    return at
+
+
+def test_the_preview_shows_rows_sections_skips_and_what_is_kept(empty_db, tmp_path) -> None:
+    guide = [["Sådan udfylder du arket"], ["Et navn pr. række"]]
+    f = _xlsx(tmp_path, "medlemmer.xlsx", {"Deltagere": MEMBERS, "Vejledning": guide})
+    at = _upload(_data_page(), f)
+    tabs = [t.label for t in at.tabs]
+    assert "Nye (6)" in tabs and "Sprunget over (2)" in tabs
+    new = next(d.value for d in at.dataframe if "Navn" in d.value.columns)
+    assert list(new["Navn"])[:2] == ["Anna Pors", "Freddy Lippert"] and list(new["Række"])[:2] == [4, 5]
+    captions = _text(at.caption)
+    assert "Rækken 'Eksterne' (række 9) markerer de næste 2 som eksterne." in captions
+    assert "Arket 'Vejledning' er ikke data og springes over." in captions
+    assert "Af de 8 rækker under den kan 6 gemmes, 0 afvises og 2 springes over." in captions
+    assert not at.error  # a guidance sheet is never red
+    skipped = next(d.value for d in at.dataframe if "Hvorfor" in d.value.columns)
+    assert list(skipped["Række"]) == [7, 9] and "markerer de næste 2 som eksterne" in skipped["Hvorfor"][1]
+
+
+def test_save_commits_the_plan_shown_and_a_receipt_replaces_the_preview(
+    empty_db, tmp_path, monkeypatch
+) -> None:
+    from dashboard import upload
+
+    calls = []
+    real = upload.plan_upload
+    monkeypatch.setattr(upload, "plan_upload", lambda *a, **k: calls.append(1) or real(*a, **k))
+    at = _upload(_data_page(), _xlsx(tmp_path, "medlemmer.xlsx", {"Deltagere": MEMBERS}))
+    at.selectbox(key="upload_region").set_value("Region Hovedstaden").run()  # new settings: planned again
+    at.run()  # a rerun (any widget click) does not plan again
+    assert len(calls) == 2
+    save = next(b for b in at.button if b.key and b.key.startswith("save_"))
+    assert save.label == "Gem (6 nye)"
+    save.click().run()
+    assert len(calls) == 2  # Save commits the plan it showed
+    assert "Gemt: 6 nye deltagere i AI-Innovationsnetværket (indlæsning 2)" in _text(at.success)
+    assert not [b for b in at.button if b.key and b.key.startswith("save_")]  # the preview is gone
+    assert len(_people(empty_db)) == 6
+    assert [b.key for b in at.button if b.key and b.key.startswith("receipt_undo_")] == ["receipt_undo_0"]
+
+
+def test_a_save_after_someone_else_saved_is_refused_and_planned_again(empty_db, tmp_path) -> None:
+    at = _upload(_data_page(), _xlsx(tmp_path, "medlemmer.xlsx", {"Deltagere": MEMBERS}))
+    con = store.connect(empty_db)  # meanwhile, someone loads another list
+    ingest_file(
+        con, write_xlsx(tmp_path / "andet.xlsx", {"D": MEMBERS}), set_values={"network": "Diagnostik"}
+    )
+    con.close()
+    next(b for b in at.button if b.key and b.key.startswith("save_")).click().run()
+    assert "Data er ændret siden forhåndsvisningen" in _text(at.error)
+    assert len(_people(empty_db)) == 6  # only the other list
+    # The page planned again against what is there now: Save is offered on the fresh plan.
+    assert next(b for b in at.button if b.key and b.key.startswith("save_")).label == "Gem (6 nye)"
+
+
+def test_a_missing_network_column_is_one_cause_first_with_the_fix_not_a_message_per_row(
+    empty_db, tmp_path
+) -> None:
+    at = _upload(_data_page(), _xlsx(tmp_path, "medlemmer.xlsx", {"Deltagere": MEMBERS}), network=None)
+    first_error = at.error[0].value
+    assert "Kolonnen for 'Netværk' mangler" in _text([at.error[0]])
+    assert "angiv én værdi for hele arket" in _text([at.error[0]])
+    assert "skal udfyldes" not in first_error
+    table = next(t.value for t in at.table)
+    assert len(table) == 1 and "code" not in table.columns and "Kode" not in table.columns
+
+
+def test_problem_tables_have_rows_whole_messages_and_empty_cells_empty(empty_db, tmp_path) -> None:
+    con = store.connect(empty_db)
+    ingest_file(con, write_xlsx(tmp_path / "m.xlsx", {"D": MEMBERS}), set_values=AI)
+    pools = [["Pulje", "År", "Beløb"], ["AI-puljen 2020", 2020, 300_000]]
+    ingest_file(con, write_xlsx(tmp_path / "p.xlsx", {"P": pools}))
+    con.close()
+    rows = [["Pulje", "År", "Projekt", "Modtager", "Beløb", "Status"],
+            ["AI-puljen 2020", 2020, "A", "Rigshospitalet", 250_000, "Bevilget"],
+            ["AI-puljen 2020", 2020, "B", "Rigshospitalet", 100_000, "Bevilget"],
+            ["AI-puljen 2020", 2020, "C", "Rigshospitalet", "to hundrede", "Bevilget"]]  # fmt: skip
+    at = _upload(_data_page(), _xlsx(tmp_path, "bev.xlsx", {"B": rows}), network=None)
+    # Shown whole (st.table wraps), with row and column, escaped (data, never markup).
+    errors, warnings = (t.value.map(lambda c: re.sub(r"\\(.)", r"\1", str(c))) for t in at.table[:2])
+    assert list(errors.iloc[0]) == [
+        "B",
+        "4",
+        "Beløb",
+        "to hundrede",
+        "'to hundrede' kan ikke læses som et beløb.",
+    ]
+    capacity = warnings[warnings.iloc[:, 4].str.contains("kapacitet")]
+    assert list(capacity.iloc[:, 1]) == ["2"]  # the over-capacity warning names a row
+    assert "None" not in errors.to_string() and "None" not in warnings.to_string()
+    # The members' similar-organisation warning names its row too.
+    similar = [["Navn", "Organisation"], ["Bo Holm", "Amager og Hvidovre Hospitl"]]
+    at = _upload(_data_page(), _xlsx(tmp_path, "ny.xlsx", {"D": similar}))
+    warn = at.table[0].value.map(lambda c: re.sub(r"\\(.)", r"\1", str(c)))
+    assert list(warn.iloc[0])[1:3] == ["2", "Organisation"] and "ligner" in warn.iloc[0, 4]
+
+
+def test_widget_texts_are_danish_and_quarantine_is_explained(empty_db) -> None:
+    at = _data_page()
+    assert at.selectbox(key="upload_network").placeholder == "Vælg, eller skriv et nyt"
+    skip = at.checkbox(key="upload_skip")
+    assert skip.label == "Gem de gyldige rækker, og sæt rækker med fejl til side"
+    assert "listes under 'Sat til side'" in skip.help
+    assert "karantæne" not in (skip.label + skip.help).lower()

@@ -4,13 +4,9 @@ in tests/artifacts/ to be looked at."""
 
 from __future__ import annotations
 
-import os
 import shutil
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -18,10 +14,7 @@ import duckdb
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-ROOT = Path(__file__).resolve().parents[2]
-ARTIFACTS = ROOT / "tests" / "artifacts"
-CHROMIUM = "/usr/bin/chromium"
-AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+from tests.browser.helpers import ARTIFACTS, ROOT, axe, errors, open_page, settle, streamlit_server
 
 PAGES = {
     "overblik": "",
@@ -35,134 +28,37 @@ PAGES = {
 pytestmark = pytest.mark.browser
 
 
-def _missing(what: str) -> None:
-    """In CI a missing browser fails the run; on a laptop it skips with the command to fix it."""
-    msg = f"{what} is missing: run `make test` (it installs it) or `sudo make sysdeps`"
-    if os.environ.get("CI") == "true":
-        pytest.fail(msg)
-    pytest.skip(msg)
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def server(demo_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """Streamlit serving app.py on a private copy of the demo database (the server holds a lock)."""
     db = tmp_path_factory.mktemp("browser") / "demo.duckdb"
     shutil.copy(demo_db, db)
-    port = _free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port)]
-        + ["--server.headless", "true", "--browser.gatherUsageStats", "false"],
-        cwd=ROOT,
-        env={**os.environ, "OVERBLIK_DB": str(db)},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(120):
-            try:
-                if urllib.request.urlopen(url + "/_stcore/health", timeout=1).status == 200:
-                    break
-            except OSError:
-                time.sleep(0.5)
-        else:
-            pytest.fail("Streamlit did not start: " + proc.stderr.read1().decode(errors="replace"))
+    with streamlit_server(db) as url:
         yield url
-    finally:
-        proc.terminate()
-        proc.wait(10)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    if not Path(CHROMIUM).exists():
-        _missing("chromium")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, headless=True)
-        yield b
-        b.close()
-
-
-def _open(browser, url: str, width: int = 1400, height: int = 1000):
-    page = browser.new_page(viewport={"width": width, "height": height}, locale="da-DK")
-    page.goto(url)
-    _settle(page)
-    return page
-
-
-def _settle(page) -> None:
-    """Wait until the script run is over: the app is rendered and no element is still a skeleton."""
-    page.wait_for_selector(
-        '[data-testid="stApp"][data-test-connection-state="CONNECTED"][data-test-script-state="notRunning"]',
-        timeout=60_000,
-    )
-    page.wait_for_function(
-        """() => !document.querySelector('[data-testid="stSkeleton"]')
-              && document.querySelectorAll('h1').length > 0""",
-        timeout=60_000,
-    )
-    # Charts and tables load their code lazily: wait until every visible one has drawn.
-    page.wait_for_function(
-        """() => [...document.querySelectorAll('[data-testid="stPlotlyChart"]')]
-                    .filter(e => e.checkVisibility()).every(e => e.querySelector('.main-svg'))
-              && [...document.querySelectorAll('[data-testid="stDataFrame"]')]
-                    .filter(e => e.checkVisibility()).every(e => e.querySelector('canvas'))""",
-        timeout=60_000,
-    )
-    page.wait_for_timeout(500)
-
-
-def _errors(page) -> list[str]:
-    boxes = page.locator('[data-testid="stException"], [data-testid="stAlertContentError"]')
-    return [boxes.nth(i).inner_text() for i in range(boxes.count())]
-
-
-def _axe(page) -> list[str]:
-    if not AXE.exists():
-        _missing("axe-core (npm ci)")
-    page.add_script_tag(path=str(AXE))
-    result = page.evaluate(
-        """async () => await axe.run(document, {
-            runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']},
-            resultTypes: ['violations']})"""
-    )
-    return [
-        f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes'][:3]]}"
-        for v in result["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
 
 
 @pytest.mark.parametrize("name", list(PAGES))
 def test_page_renders_accessible_and_is_screenshotted(server: str, browser, name: str) -> None:
     # Streamlit scrolls inside its main container, so a tall window is what shows the whole page.
-    page = _open(browser, f"{server}/{PAGES[name]}", height=3000)
+    page = open_page(browser, f"{server}/{PAGES[name]}", height=3000)
     try:
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
-        assert _errors(page) == []
+        assert errors(page) == []
         # Something real is on the page: its own title, not a "Page not found".
         assert "Page not found" not in page.inner_text("body")
         assert page.locator("h1").count() >= 1
-        assert _axe(page) == []
+        assert axe(page) == []
     finally:
         page.close()
 
 
 def test_phone_width_overview(server: str, browser) -> None:
     """A director on a phone: the overview's KPIs stack and nothing overflows sideways."""
-    page = _open(browser, server + "/", width=390, height=844)
+    page = open_page(browser, server + "/", width=390, height=844)
     try:
         page.screenshot(path=str(ARTIFACTS / "overblik_phone.png"), full_page=True)
-        assert _errors(page) == []
+        assert errors(page) == []
         overflow = page.evaluate(
             "() => document.querySelector('[data-testid=\"stMain\"]').scrollWidth - window.innerWidth"
         )
@@ -180,7 +76,7 @@ def _last_table_rows(page) -> int:
 
 def test_click_on_chart_narrows_the_table(server: str, browser, demo_db: Path, tmp_path: Path) -> None:
     """Clicking a network's marker on the timeline leaves only that network's meetings in the table."""
-    page = _open(browser, f"{server}/netvaerk")
+    page = open_page(browser, f"{server}/netvaerk")
     try:
         before = _last_table_rows(page)
         # The very first session after the server starts loses its first plotly selection (a
@@ -199,7 +95,7 @@ def test_click_on_chart_narrows_the_table(server: str, browser, demo_db: Path, t
                 break
             except PlaywrightTimeout:
                 continue
-        _settle(page)
+        settle(page)
         shown = page.locator("text=Viser kun").inner_text()
         after = _last_table_rows(page)
         page.screenshot(path=str(ARTIFACTS / "netvaerk_klik.png"), full_page=True)
@@ -219,12 +115,12 @@ def test_click_on_chart_narrows_the_table(server: str, browser, demo_db: Path, t
 
 def test_filters_live_in_the_url_and_survive_switching_pages(server: str, browser) -> None:
     """A copied link reopens the view; moving to another page keeps the filter in the address."""
-    page = _open(browser, f"{server}/personer?network=AI-Innovationsnetv%C3%A6rket")
+    page = open_page(browser, f"{server}/personer?network=AI-Innovationsnetv%C3%A6rket")
     try:
         assert _last_table_rows(page) == 49
         page.get_by_role("link", name="Overblik").click()
         page.wait_for_url("**/?*network=*", timeout=30_000)
-        _settle(page)
+        settle(page)
         assert "network=AI-Innovationsnetv" in page.url
         assert page.locator('[data-testid="stMetric"]', has_text="Deltagere").inner_text().split()[-1] == "49"
     finally:
@@ -238,7 +134,7 @@ def test_download_is_the_whole_table_as_data_that_uploads_again_without_a_change
     member list's own headers, and uploaded again it plans no change at all."""
     import json
 
-    page = _open(browser, f"{server}/personer")
+    page = open_page(browser, f"{server}/personer")
     try:
         with page.expect_download(timeout=30_000) as info:
             page.get_by_role("button", name="Hent Excel").click()

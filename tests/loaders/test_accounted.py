@@ -551,3 +551,21 @@ def test_a_windows_1252_csv_is_planned_with_its_section_rows(con, tmp_path):
     assert con.execute("SELECT person, is_external FROM memberships ORDER BY 1").fetchall() == [
         ("Anna Pors", False), ("Bo Ørsted", True),
     ]  # fmt: skip
+
+
+def test_a_column_the_sheet_does_not_have_keeps_its_stored_value(con, tmp_path):
+    """A member list without a region column changes the titles it has, never blanks the region."""
+    one(ingest_file(con, write_xlsx(tmp_path / "a.xlsx", {"D": MEMBERS}), set_values=AI))
+    changed = [list(r) for r in MEMBERS]
+    changed[3][1] = "Afdelingslæge"
+    plan = one(
+        ingest_file(
+            con, write_xlsx(tmp_path / "b.xlsx", {"D": changed}), set_values={"network": AI["network"]}
+        )
+    )
+    assert plan.rows["changed"] == 1
+    assert [(c["field"], c["new"]) for c in plan.changes] == [("title", "Afdelingslæge")]
+    assert con.execute("SELECT DISTINCT region FROM memberships").fetchall() == [("Region Hovedstaden",)]
+    assert con.execute("SELECT title FROM memberships WHERE person = 'Anna Pors'").fetchall() == [
+        ("Afdelingslæge",)
+    ]

@@ -146,7 +146,7 @@ def test_templates_are_written_and_a_filled_template_loads(tmp_path):
     path = tmp_path / "t" / "skabelon_bevillinger.xlsx"
     wb = openpyxl.load_workbook(path)
     ws = wb.worksheets[0]
-    assert [c.value for c in ws[3]][:4] == ["Pulje", "År", "Projekt", "Modtager"]
+    assert [c.value for c in ws[3]][:4] == ["Pulje *", "År *", "Projekt *", "Modtager *"]  # required, marked
     assert any("Bevilget" in (dv.formula1 or "") for dv in ws.data_validations.dataValidation)
     ws.append(
         [

@@ -1,0 +1,124 @@
+"""Shared by the browser tests: a Streamlit server on a private database, Debian's Chromium, waits,
+error boxes and the axe-core audit."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "tests" / "artifacts"
+CHROMIUM = "/usr/bin/chromium"
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"]
+
+
+def missing(what: str) -> None:
+    """In CI a missing browser fails the run; on a laptop it skips with the command to fix it."""
+    msg = f"{what} is missing: run `make test` (it installs it) or `sudo make sysdeps`"
+    if os.environ.get("CI") == "true":
+        pytest.fail(msg)
+    pytest.skip(msg)
+
+
+def free_port() -> int:
+    """A port nobody listens on."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextlib.contextmanager
+def streamlit_server(db: Path, env: dict[str, str] | None = None) -> Iterator[str]:
+    """Streamlit serving app.py on db; yields its URL once the app answers."""
+    port = free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port)]
+        + ["--server.headless", "true", "--browser.gatherUsageStats", "false"],
+        cwd=ROOT,
+        env={**os.environ, "OVERBLIK_DB": str(db), **(env or {})},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(120):
+            try:
+                if urllib.request.urlopen(url + "/_stcore/health", timeout=1).status == 200:
+                    break
+            except OSError:
+                time.sleep(0.5)
+        else:
+            pytest.fail("Streamlit did not start: " + proc.stderr.read1().decode(errors="replace"))
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(10)
+
+
+def open_page(browser, url: str, width: int = 1400, height: int = 1000):
+    """A new page at url, settled."""
+    page = browser.new_page(viewport={"width": width, "height": height}, locale="da-DK")
+    page.goto(url)
+    settle(page)
+    return page
+
+
+def settle(page) -> None:
+    """Wait until the script run is over: the app is rendered and no element is still a skeleton."""
+    page.wait_for_selector(
+        '[data-testid="stApp"][data-test-connection-state="CONNECTED"][data-test-script-state="notRunning"]',
+        timeout=60_000,
+    )
+    page.wait_for_function(
+        """() => !document.querySelector('[data-testid="stSkeleton"]')
+              && document.querySelectorAll('h1').length > 0""",
+        timeout=60_000,
+    )
+    # Charts and tables load their code lazily: wait until every visible one has drawn.
+    page.wait_for_function(
+        """() => [...document.querySelectorAll('[data-testid="stPlotlyChart"]')]
+                    .filter(e => e.checkVisibility()).every(e => e.querySelector('.main-svg'))
+              && [...document.querySelectorAll('[data-testid="stDataFrame"]')]
+                    .filter(e => e.checkVisibility()).every(e => e.querySelector('canvas'))""",
+        timeout=60_000,
+    )
+    page.wait_for_timeout(500)
+
+
+def errors(page) -> list[str]:
+    """The text of every error box on the page."""
+    boxes = page.locator('[data-testid="stException"], [data-testid="stAlertContentError"]')
+    return [boxes.nth(i).inner_text() for i in range(boxes.count())]
+
+
+def axe(page, impacts: tuple[str, ...] = ("serious", "critical")) -> list[str]:
+    """axe-core's WCAG 2.1 A/AA violations of the given impacts."""
+    if not AXE.exists():
+        missing("axe-core (npm ci)")
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate(
+        """async () => await axe.run(document, {
+            runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']},
+            resultTypes: ['violations']})"""
+    )
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes'][:3]]}"
+        for v in result["violations"]
+        if v["impact"] in impacts
+    ]
+
+
+def screenshot(page, name: str) -> None:
+    """The whole page to tests/artifacts/name.png (Streamlit scrolls inside its own container)."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)

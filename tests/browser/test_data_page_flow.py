@@ -1,0 +1,122 @@
+"""What a network secretary does on the data page, in Chromium, at desktop and phone width:
+upload a filled template (no error shown), save (a receipt with the count), upload a second
+list and save, undo the newest upload after a confirmation naming its file, find on the people
+page that exactly the second list's members are gone and the first's remain, then redo it.
+A screenshot of every step lands in tests/artifacts/ to be looked at."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from loaders.kinds import KINDS
+from loaders.templates import write_template
+from tests.browser.helpers import errors, open_page, screenshot, settle, streamlit_server
+
+pytestmark = pytest.mark.browser
+NETWORK = "Netværk for telemedicin"
+FIRST = [("Anne Holm", "Overlæge", "OUH"), ("Bent Lund", "Sygeplejerske", "Sygehus Lillebælt")]
+SECOND = [
+    ("Carla Juhl", "Projektleder", "Syddansk Sundhedsinnovation"),
+    ("Dorte Kjær", "Direktør", "Firma ApS"),
+]
+
+
+def filled_template(path: Path, people: list[tuple[str, str, str]]) -> Path:
+    """The participants template as staff fill it: the header row left as it is, data from row 4."""
+    write_template(KINDS["participants"], path)
+    wb = load_workbook(path)
+    ws = wb.worksheets[0]
+    header = [c.value for c in ws[3]]
+    for i, (name, title, org) in enumerate(people, start=4):
+        values = {"Navn *": name, "Titel": title, "Organisation": org, "Netværk *": NETWORK}
+        for j, h in enumerate(header, start=1):
+            if h in values:
+                ws.cell(row=i, column=j, value=values[h])
+    wb.save(path)
+    return path
+
+
+@pytest.fixture
+def app(tmp_path: Path) -> Iterator[str]:
+    with streamlit_server(tmp_path / "empty.duckdb") as url:
+        yield url
+
+
+def _upload_and_save(page, path: Path, shot: str) -> str:
+    page.locator('input[type="file"]').set_input_files(str(path))
+    page.get_by_role("button", name=re.compile(r"^Gem \(\d")).wait_for(timeout=30_000)
+    settle(page)
+    assert errors(page) == []  # a correct template shows no red
+    screenshot(page, f"{shot}_preview")
+    page.get_by_role("button", name=re.compile(r"^Gem \(\d")).click()
+    receipt = page.locator('[data-testid="stAlertContentSuccess"]').first
+    receipt.wait_for(timeout=30_000)
+    settle(page)
+    screenshot(page, f"{shot}_receipt")
+    return receipt.inner_text()
+
+
+def _people(page, url: str, name: str) -> bool:
+    """Whether the people page's search finds name (its table's cells are in the accessible grid)."""
+    page.goto(url + "/personer")
+    settle(page)
+    box = page.get_by_label("Søg i navn, titel eller organisation")
+    box.fill(name)
+    box.press("Enter")
+    settle(page)
+    return page.locator('[role="gridcell"]', has_text=name).count() > 0
+
+
+def _history_act(page, url: str, batch: int, verb: str, file_name: str, shot: str) -> None:
+    page.goto(url + "/data")
+    settle(page)
+    page.get_by_role("tab", name="Historik").click()
+    page.get_by_label("Vælg en indlæsning for at fortryde den (eller gendanne en fortrudt)").click()
+    page.get_by_role("option", name=re.compile(rf"^Nr\. {batch} ")).click()
+    settle(page)
+    page.get_by_role("button", name=f"{verb} indlæsning {batch}…").click()
+    settle(page)
+    question = page.locator('[data-testid="stAlertContentWarning"]').inner_text()
+    assert file_name in question  # the confirmation names the file it will undo
+    screenshot(page, f"{shot}_confirm")
+    page.get_by_role("button", name=f"Ja, {verb.lower()} indlæsning {batch}").click()
+    page.locator('[data-testid="stAlertContentSuccess"]').wait_for(timeout=30_000)
+    settle(page)
+    screenshot(page, f"{shot}_done")
+
+
+@pytest.mark.parametrize("width", [1400, 390])
+def test_a_secretary_uploads_two_lists_undoes_the_second_and_redoes_it(app, browser, tmp_path, width):
+    shot = f"data_flow_{'desktop' if width > 500 else 'phone'}"
+    first = filled_template(tmp_path / "medlemmer_marts.xlsx", FIRST)
+    second = filled_template(tmp_path / "medlemmer_april.xlsx", SECOND)
+    page = open_page(browser, app + "/data", width=width, height=2200)
+    try:
+        text = _upload_and_save(page, first, f"{shot}_1")
+        assert re.search(rf"Gemt: 2 nye deltagere i {NETWORK} \(indlæsning 1\)", text), text
+        # The file left the uploader: the page is ready for the next one.
+        assert page.get_by_role("button", name=re.compile(r"^Gem \(\d")).count() == 0
+        text = _upload_and_save(page, second, f"{shot}_2")
+        assert "Gemt: 2 nye deltagere" in text and "indlæsning 2" in text
+
+        _history_act(page, app, 2, "Fortryd", "medlemmer_april.xlsx", f"{shot}_undo")
+        assert not _people(page, app, "Carla Juhl") and not _people(page, app, "Dorte Kjær")
+        assert _people(page, app, "Anne Holm") and _people(page, app, "Bent Lund")
+        screenshot(page, f"{shot}_people_after_undo")
+
+        _history_act(page, app, 2, "Gendan", "medlemmer_april.xlsx", f"{shot}_redo")
+        assert _people(page, app, "Carla Juhl")
+        if width < 500:  # nothing on the data page scrolls sideways on a phone
+            page.goto(app + "/data")
+            settle(page)
+            overflow = page.evaluate(
+                "() => document.querySelector('[data-testid=\"stMain\"]').scrollWidth - window.innerWidth"
+            )
+            assert overflow <= 1
+    finally:
+        page.close()
