@@ -102,14 +102,18 @@ def _fill(con) -> None:
     x("BEGIN TRANSACTION")
     for bid, file_name, sheet, kind in BATCHES:
         sha = f"{bid:064x}"
-        x("INSERT INTO files VALUES (?, ?, ?, ?)", [sha, file_name, 4, b"demo"])
+        x(
+            "INSERT INTO files (sha256, file_name, size_bytes, content) VALUES (?, ?, ?, ?)",
+            [sha, file_name, 4, b"demo"],
+        )
         x(
             "INSERT INTO batches (batch_id, file_name, sheet, sha256, rows_hash, kind, uploaded_by, uploaded_at) "
             "VALUES (?, ?, ?, ?, ?, ?, 'bench', TIMESTAMP '2026-01-15 10:00:00' + INTERVAL (?) MINUTE)",
             [bid, file_name, sheet, sha, sha, kind, bid],
         )
     log("  networks, organisations, aliases")
-    x(f"""INSERT INTO networks
+    x(f"""INSERT INTO networks (network, region, theme, kind, leader, facilitator, started, ended,
+                              cadence_months, note, batch_id, src_row)
           SELECT 'Innovationsnetværk ' || lpad(i::VARCHAR, 3, '0') || ' om ' || {_pick(THEMES, "i")},
                  {_pick(REGIONS, "i")}, {_pick(THEMES, "i")},
                  {_pick(["network", "network", "committee", "project"], "i // 5")},
@@ -118,10 +122,10 @@ def _fill(con) -> None:
                  CASE WHEN i % 17 = 0 THEN DATE '2025-06-30' END,
                  CAST({_pick(["2", "2", "3", "1"], "i")} AS DECIMAL(4,1)), NULL, 1, i + 4
           FROM range({N_NETWORKS}) t(i)""")
-    x(f"""INSERT INTO organisations
+    x(f"""INSERT INTO organisations (canonical, sector, batch_id, src_row)
           SELECT 'Organisation ' || lpad(i::VARCHAR, 4, '0'), {_pick(SECTORS, "i")}, 2, i + 4
           FROM range({N_ORGS}) t(i)""")
-    x(f"""INSERT INTO org_aliases
+    x(f"""INSERT INTO org_aliases (alias, canonical, batch_id, src_row)
           SELECT 'Organisation ' || lpad(i::VARCHAR, 4, '0'), 'Organisation ' || lpad(i::VARCHAR, 4, '0'), 2, 2 * i + 4
           FROM range({N_ORGS}) t(i)
           UNION ALL
@@ -129,7 +133,8 @@ def _fill(con) -> None:
           FROM range({N_ORGS}) t(i)""")
     log("  memberships")
     # person p = i mod N_PEOPLE; a person's second network is offset, so (person, network) is unique.
-    x(f"""INSERT INTO memberships
+    x(f"""INSERT INTO memberships (person, network, title, organisation, region, is_external, joined, left_on,
+                                 note, batch_id, src_row)
           WITH m AS (SELECT i, i % {N_PEOPLE} AS p,
                             (i + (i // {N_PEOPLE}) * 137) % {N_NETWORKS} AS net FROM range({N_MEMBERSHIPS}) t(i))
           SELECT 'Person ' || lpad(p::VARCHAR, 6, '0'),
@@ -145,7 +150,8 @@ def _fill(con) -> None:
             ON n.k = m.net""")
     log("  meetings")
     # ~67 meetings per network, about every two months from 2015 to 2026.
-    x(f"""INSERT INTO meetings
+    x(f"""INSERT INTO meetings (network, meeting_date, kind, number, region, host, theme, format, duration_hours,
+                              attendees, note, batch_id, src_row)
           WITH m AS (SELECT i, i % {N_NETWORKS} AS net, i // {N_NETWORKS} AS seq FROM range({N_MEETINGS}) t(i))
           SELECT n.network,
                  DATE '2015-01-05' + CAST(seq * 60 + {_h("i", 5)} % 45 AS INTEGER),
@@ -161,7 +167,9 @@ def _fill(con) -> None:
           FROM m JOIN (SELECT network, region, row_number() OVER (ORDER BY network) - 1 AS k FROM networks) n
             ON n.k = m.net""")
     log("  EU projects")
-    x(f"""INSERT INTO eu_projects
+    x(f"""INSERT INTO eu_projects (project_key, region, acronym, title, programme, action_type, total_budget_dkk,
+                                 eu_contribution_dkk, region_share_dkk, currency, fx_rate, start_year, end_year,
+                                 lead_partner, lead_country, partners, local_units, note, batch_id, src_row)
           WITH e AS (SELECT i, 2015 + {_h("i", 11)} % 12 AS sy, 1 + {_h("i", 12)} % 5 AS dur,
                             CAST(5 + {_h("i", 13)} % 400 AS DECIMAL(18,2)) * 1000000 AS budget
                      FROM range({N_EU}) t(i))
@@ -175,13 +183,14 @@ def _fill(con) -> None:
           FROM e""")
     log("  pools")
     pools = POOL_NAMES + [f"Pulje {i:02d}" for i in range(N_POOLS - len(POOL_NAMES))]
-    x(f"""INSERT INTO pools
+    x(f"""INSERT INTO pools (pool, year, region, model, added_dkk, band_min_dkk, band_max_dkk, note, batch_id, src_row)
           SELECT {_pick(pools, "p")}, y, {_pick(REGIONS, "p")}, {_pick(MODELS, "p")},
                  CAST(5 + (p * 3 + y) % 20 AS DECIMAL(18,2)) * 10000000,
                  100000, 3000000, NULL, 6, p * 12 + (y - {YEARS[0]}) + 4
           FROM range({N_POOLS}) a(p), range({YEARS[0]}, {YEARS[1] + 1}) b(y)""")
     log("  allocations")
-    x(f"""INSERT INTO allocations
+    x(f"""INSERT INTO allocations (pool, year, project, recipient, amount_dkk, status, decided_on, reference, note,
+                                 batch_id, src_row)
           WITH a AS (SELECT i, i % {N_POOLS} AS p, {YEARS[0]} + (i // {N_POOLS}) % 12 AS y FROM range({N_ALLOCATIONS}) t(i))
           SELECT {_pick(pools, "p")}, y,
                  {_pick(THEMES, _h("i", 18))} || ' ' || lpad(i::VARCHAR, 7, '0'),
@@ -191,6 +200,11 @@ def _fill(con) -> None:
                  make_date(y::BIGINT, 1 + ({_h("i", 22)} % 12)::BIGINT, 1 + ({_h("i", 23)} % 28)::BIGINT),
                  (y % 100)::VARCHAR || '/' || lpad(i::VARCHAR, 7, '0'), NULL, 7, i + 4
           FROM a""")
+    # The amounts as given are the kroner (every generated project is in DKK).
+    x(
+        "UPDATE eu_projects SET total_budget = total_budget_dkk, eu_contribution = eu_contribution_dkk, "
+        "region_share = region_share_dkk"
+    )
     x("COMMIT")
     for t in ("networks", "memberships", "meetings", "eu_projects", "pools", "allocations"):
         log(f"    {t}: {x(f'SELECT count(*) FROM {t}').fetchone()[0]:,}")

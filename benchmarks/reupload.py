@@ -1,6 +1,9 @@
 """Target 2, re-upload: on the database after the first large ingest, the same sheet with 1% of the
-rows changed takes at most 1.5x the first ingest; the byte-identical original again is recognised
-as a duplicate in at most 0.2x the first ingest.
+rows changed takes at most 1.5x the first ingest; that same changed file uploaded again right away
+(its plan really is empty against the store now) is recognised in at most 0.2x the first ingest.
+
+The original file uploaded after the changed one is not a duplicate: it would put the 1% back.
+It is planned and loaded like any upload, and the report says so.
 """
 
 from __future__ import annotations
@@ -48,13 +51,13 @@ def run(cfg: Config) -> Result:
                 f"{s1}; {rows1}",
             )
         )
-        log(f"upload the byte-identical original {workbook(n).name} again")
-        p2, s2 = ingest(workbook(n), db)
+        log(f"upload {changed.name} again (byte-identical to the last upload: nothing would change)")
+        p2, s2 = ingest(changed, db)
         log(f"  {p2.seconds:.1f} s, status {s2}")
         r2 = p2.seconds / first.seconds
         res.rows.append(
             Row(
-                f"re-upload {n:,} rows, identical",
+                f"re-upload {n:,} rows, identical to the store",
                 fmt_s(p2.seconds),
                 f"{fmt_s(first.seconds)} (first ingest)",
                 r2,
@@ -63,6 +66,12 @@ def run(cfg: Config) -> Result:
                 f"status {s2}",
             )
         )
+        log(f"upload the original {workbook(n).name} again: it puts the 1% back, so it is loaded")
+        p3, s3 = ingest(workbook(n), db)
+        rows3 = _rows(p3)
+        log(f"  {p3.seconds:.1f} s, status {s3}, rows {rows3}")
+        if s3 != "loaded":
+            raise RuntimeError(f"the original after the changed file should load its changes back: {s3}")
     finally:
         fresh(db)
     return res

@@ -105,7 +105,9 @@ def sheet_line(p: SheetPlan, lang: str) -> str:
 
 def save_counts(fp: FilePlan, lang: str) -> str:
     """What Save will do, in counts: '2 nye, 1 ændret, 3 fjernes'."""
-    total = {k: sum(p.rows[k] for p in fp.sheets if p.status == "planned") for k in ("new", "changed", "removed")}
+    total = {
+        k: sum(p.rows[k] for p in fp.sheets if p.status == "planned") for k in ("new", "changed", "removed")
+    }
     parts = []
     if total["new"]:
         parts.append(f"{total['new']} {t('nye' if total['new'] != 1 else 'ny', lang)}")

@@ -15,16 +15,13 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
-from openpyxl import Workbook
-from openpyxl.comments import Comment
-from openpyxl.styles import Font, PatternFill
 
 from loaders.history import live
 from loaders.parse import normalise_header
 from loaders.problems import Problem
 from loaders.read import read_file
 
-RED = PatternFill("solid", fgColor="F4B6B6")
+RED = "F4B6B6"
 
 
 def quarantined(con: duckdb.DuckDBPyConnection, lang: str = "da") -> list[dict[str, Any]]:
@@ -64,6 +61,10 @@ def marked_sheet(original: bytes, file_name: str, problems: list[dict[str, Any]]
     """The uploaded workbook's cells, each at its row and column as in the file, with every cell a
     problem names filled red and the reason as a comment (a problem without a column marks its row).
     Built from what the reader read, so a CSV or .xls comes back as .xlsx the same way."""
+    from openpyxl import Workbook  # only here: the command line starts without it
+    from openpyxl.comments import Comment
+    from openpyxl.styles import Font, PatternFill
+
     with tempfile.TemporaryDirectory() as d:
         path = Path(d) / ("upload" + Path(file_name).suffix.lower())
         path.write_bytes(original)
@@ -89,7 +90,7 @@ def marked_sheet(original: bytes, file_name: str, problems: list[dict[str, Any]]
             targets = [col] if col is not None else range(max(1, len(cells_by_row.get(row_no, [None]))))
             for ci in targets:
                 cell = ws.cell(row=row_no, column=ci + 1)
-                cell.fill = RED
+                cell.fill = PatternFill("solid", fgColor=RED)
                 text = p["message"] if cell.comment is None else cell.comment.text + "\n" + p["message"]
                 cell.comment = Comment(text, "Overblik", width=320, height=120)
         for cell in ws[1] if ws.max_row else []:

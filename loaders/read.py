@@ -30,7 +30,6 @@ import pyarrow as pa
 import pyarrow.compute as pac
 import python_calamine as pc
 
-from loaders.parse import is_blank
 from loaders.problems import LoaderError, Problem
 from loaders.safety import check_file
 
@@ -43,8 +42,9 @@ _NUMBER_TEXT = r"-?(?:0|[1-9][0-9]{0,14})(?:\.[0-9]{0,8}[1-9])?"
 _STAMP_TEXT = r"[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9:.]+"
 _TYPED_TEXT = rf"^(?:true|false|{_NUMBER_TEXT}|{_STAMP_TEXT}|)$"  # what guess() turns into a non-text value
 # Text whose value depends on whether the cell is a number (or yes/no) or text: "1.125", "true",
-# 16 digits or more. Any other number text reads the same either way.
-_TYPE_MATTERS = r"^(?:true|false|-?[0-9]{1,3}\.[0-9]{3}|-?[1-9][0-9]{15,})$"
+# 16 digits or more. Any other number text reads the same either way, and "1.250" can only be text:
+# fastexcel writes a number cell without trailing zeros.
+_TYPE_MATTERS = r"^(?:true|false|-?[0-9]{1,3}\.[0-9]{2}[1-9]|-?[1-9][0-9]{15,})$"
 _NUMBER = re.compile(_NUMBER_TEXT)
 _TYPE_MATTERS_RE = re.compile(_TYPE_MATTERS)
 _STAMP = re.compile(r"(\d{4})-(\d\d)-(\d\d) (\d\d):(\d\d):(\d\d)(?:\.(\d{1,6})\d*)?")
@@ -109,11 +109,16 @@ def _text_of(v: object) -> str | None:
     return str(v)
 
 
-def _column(values: list[Any], codes: np.ndarray, texts: pa.Array | None = None) -> Column:
+def _column(
+    values: list[Any], codes: np.ndarray, texts: pa.Array | None = None, is_text: np.ndarray | None = None
+) -> Column:
     if texts is None:
         texts = pa.array([_text_of(v) for v in values], type=pa.string())
-    blank = np.array([is_blank(v) for v in values], dtype=bool)
-    is_text = np.array([isinstance(v, str) for v in values], dtype=bool)
+    if is_text is None:
+        is_text = np.fromiter((isinstance(v, str) for v in values), bool, len(values))
+    # Blank: no cell, or only spaces (a typed value's text is never blank).
+    blank = pac.fill_null(pac.equal(pac.utf8_trim_whitespace(texts), ""), True).to_numpy(zero_copy_only=False)
+    blank &= is_text | pac.is_null(texts).to_numpy(zero_copy_only=False)
     clean = pac.fill_null(pac.match_substring_regex(texts, _CLEAN_TEXT), False).to_numpy(zero_copy_only=False)
     return Column(codes.astype(np.int32, copy=False), values, texts, blank, clean & is_text)
 
@@ -177,13 +182,13 @@ class RawSheet:
         sheet: str,
         batch: pa.RecordBatch,
         first_row: int,
-        exact: Callable[[list[int]], tuple[pa.RecordBatch, pa.RecordBatch]],
+        exact: Callable[[list[int]], pa.RecordBatch],
         hidden: bool = False,
     ) -> RawSheet:
         """A sheet read as Arrow text columns (first_row: the Excel row of the batch's first row).
 
-        exact(columns) reads those columns again as (booleans, floats): asked only for columns
-        holding text whose value depends on the cell's type.
+        exact(columns) reads those columns again as yes/no (null for a text cell): asked only for
+        columns holding text whose value depends on the cell's type.
         """
         strings = [c.cast(pa.string()) if c.type != pa.string() else c for c in batch.columns]
         acc = pa.array(np.zeros(batch.num_rows, dtype=bool))
@@ -213,7 +218,12 @@ class RawSheet:
                 values, texts, codes = _settle(
                     values, texts, codes, enc.dictionary, kept, typed_again, matters.index(ci)
                 )
-            columns.append(_column(values, codes, pa.array(texts, type=pa.string())))
+                columns.append(_column(values, codes, pa.array(texts, type=pa.string())))
+                continue
+            is_text = np.ones(len(values), dtype=bool)
+            is_text[typed] = [isinstance(values[j], str) for j in typed.tolist()]
+            is_text[-1] = False  # the blank cell
+            columns.append(_column(values, codes, pa.array(texts, type=pa.string()), is_text))
         return cls(file, sheet, columns, kept + first_row, hidden=hidden)
 
     # ---------------------------------------------------------------- shape of the sheet
@@ -255,7 +265,7 @@ def _settle(
     codes: np.ndarray,
     dictionary: pa.Array,
     kept: np.ndarray,
-    typed_again: tuple[pa.RecordBatch, pa.RecordBatch],
+    typed_again: pa.RecordBatch,
     which: int,
 ) -> tuple[list[Any], list[Any], np.ndarray]:
     """Give every cell whose text's value depends on its type the value its type gives."""
@@ -265,18 +275,17 @@ def _settle(
         )
     )
     pos = np.flatnonzero(np.isin(codes, matters))
-    b = typed_again[0].column(which).take(pa.array(kept[pos])).to_pylist()
-    f = typed_again[1].column(which).take(pa.array(kept[pos])).to_pylist()
+    is_cell = typed_again.column(which).take(pa.array(kept[pos])).is_valid().to_numpy(zero_copy_only=False)
     values, texts, codes = list(values), list(texts), codes.copy()
     seen: dict[tuple[type, object], int] = {}
-    for p, bv, fv in zip(pos.tolist(), b, f, strict=True):
+    for p, typed in zip(pos.tolist(), is_cell.tolist(), strict=True):
         text = texts[codes[p]]
-        if bv is None:
-            v: object = text  # no boolean value: text typed by hand
+        if not typed:
+            v: object = text  # no yes/no value: text typed by hand
         elif text in ("true", "false"):
-            v = bv
+            v = text == "true"
         else:
-            v = fv
+            v = float(text)  # a number cell: fastexcel wrote it in its shortest exact form
         key = (type(v), v)
         j = seen.get(key)
         if j is None:
@@ -331,13 +340,11 @@ def _read_excel(path: Path, name: str, fmt: str = "xlsx") -> list[RawSheet]:
 def _columns_sheet(reader: Any, name: str, sheet: str, first: int, hidden: bool) -> RawSheet:
     batch = reader.load_sheet(sheet, header_row=None, dtypes="string", eager=True)
 
-    def exact(columns: list[int]) -> tuple[pa.RecordBatch, pa.RecordBatch]:
+    def exact(columns: list[int]) -> pa.RecordBatch:
+        # Read as yes/no, a number or yes/no cell has a value and a text cell has none: that is
+        # all a second look needs, since a number cell's text is its exact shortest form.
         names = [batch.schema.names[ci] for ci in columns]  # fastexcel's indices count from column A
-
-        def load(dtype: str) -> pa.RecordBatch:
-            return reader.load_sheet(sheet, header_row=None, dtypes=dtype, eager=True, use_columns=names)
-
-        return load("boolean"), load("float")
+        return reader.load_sheet(sheet, header_row=None, dtypes="boolean", eager=True, use_columns=names)
 
     return RawSheet.from_arrow(name, sheet, batch, first, exact, hidden=hidden)
 

@@ -612,14 +612,15 @@ def _duplicate_keys(kind: Kind, columns: dict[str, Any], v: Values) -> list[str]
     inverse = inverse.reshape(-1)
     repeat = np.flatnonzero(first[inverse] != np.arange(len(pos)))
     key_lists = [_as_list(columns.get(k), n) for k in kind.key]
-    texts = [
-        " | ".join(str(x) for x in parts) if all(x is not None for x in parts) else ""
-        for parts in zip(*key_lists, strict=True)
-    ]
+
+    def text(i: int) -> str:
+        parts = [col[i] for col in key_lists]
+        return " | ".join(str(x) for x in parts) if all(x is not None for x in parts) else ""
+
     for r in repeat.tolist():
         i, j = int(pos[r]), int(pos[first[inverse[r]]])
-        v.err(i, "row.duplicate_key", kind.fields[0].name, texts[i], first_row=int(v.rows[j]), key=texts[i])
-    return [texts[i] for i in np.flatnonzero(v.bad).tolist()]
+        v.err(i, "row.duplicate_key", kind.fields[0].name, text(i), first_row=int(v.rows[j]), key=text(i))
+    return [text(i) for i in np.flatnonzero(v.bad).tolist()]
 
 
 def _as_list(values: Col | list[Any] | pa.Array | None, n: int) -> list[Any]:
