@@ -19,6 +19,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Filen er for stor ({size_mb} MB); grænsen er {limit_mb} MB.",
         "The file is too large ({size_mb} MB); the limit is {limit_mb} MB.",
     ),
+    "file.limit": (
+        "Filen er for stor eller beskadiget: at læse den ville kræve mere end grænsen ({limit}). Intet er gemt. "
+        "Del den i mindre filer, eller gem den igen i Excel.",
+        "The file is too large or damaged: reading it would take more than the limit ({limit}). Nothing was "
+        "saved. Split it into smaller files, or save it again in Excel.",
+    ),
     "file.type_mismatch": (
         "Filen er ikke en {expected}-fil, selv om navnet siger det.",
         "The file is not a {expected} file, although its name says so.",
@@ -36,8 +42,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "The workbook is encrypted or password-protected. Save it without a password and try again.",
     ),
     "file.dimensions": (
-        "Arket '{sheet}' angiver urimelige dimensioner ({dims}) og afvises.",
-        "Sheet '{sheet}' claims absurd dimensions ({dims}) and is rejected.",
+        "Arket '{sheet}' har celler ud til {dims} (rækker x kolonner): mere end Excel eller Overblik kan "
+        "rumme, så filen afvises. Slet de tomme celler langt ude i arket, eller gem det igen.",
+        "Sheet '{sheet}' has cells as far out as {dims} (rows x columns): more than Excel or Overblik can hold, "
+        "so the file is rejected. Delete the stray cells far out in the sheet, or save it again.",
     ),
     "file.unreadable": (
         "Filen kan ikke læses som regneark: {detail}",

@@ -14,11 +14,11 @@ csv) into the same RawSheet.
 from __future__ import annotations
 
 import csv
-import html
-import io
+import itertools
 import re
 import zipfile
-from collections.abc import Callable
+from array import array
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from pathlib import Path
@@ -30,8 +30,9 @@ import pyarrow as pa
 import pyarrow.compute as pac
 import python_calamine as pc
 
+from loaders.isolate import Limits
 from loaders.problems import LoaderError, Problem
-from loaders.safety import check_file
+from loaders.safety import check_file, sheet_members
 
 HEADER_SEARCH = 20
 
@@ -153,27 +154,10 @@ class RawSheet:
         hidden: bool = False,
     ) -> RawSheet:
         """A sheet from (row number, cells) pairs, blank rows left out by the caller."""
-        width = max((len(c) for _, c in rows), default=0)
-        columns = []
-        for ci in range(width):
-            seen: dict[tuple[type, object], int] = {}
-            values: list[Any] = []
-            codes = np.empty(len(rows), dtype=np.int32)
-            for n, (_, cells) in enumerate(rows):
-                v = cells[ci] if ci < len(cells) else None
-                if isinstance(v, str) and v == "":
-                    v = None
-                key = (type(v), v)
-                j = seen.get(key)
-                if j is None:
-                    j = seen[key] = len(values)
-                    values.append(v)
-                codes[n] = j
-            columns.append(_column(values, codes))
-        lengths = np.array([len(c) for _, c in rows], dtype=np.int64)
-        return cls(
-            file, sheet, columns, np.array([r for r, _ in rows], dtype=np.int64), problems, hidden, lengths
-        )
+        builder = _Builder()
+        for row_no, cells in rows:
+            builder.add(row_no, cells)
+        return builder.sheet(file, sheet, problems, hidden)
 
     @classmethod
     def from_arrow(
@@ -296,11 +280,18 @@ def _settle(
     return values, texts, codes
 
 
-def read_file(path: Path, *, display_name: str | None = None) -> list[RawSheet]:
+def read_file(path: Path, *, display_name: str | None = None, limits: Limits | None = None) -> list[RawSheet]:
     """Every sheet of a workbook, or the one sheet of a CSV; LoaderError for files we refuse."""
     path = Path(path)
     name = display_name or path.name
-    fmt = check_file(path, display_name=name)
+    limits = limits or Limits()
+    fmt = check_file(
+        path,
+        display_name=name,
+        max_bytes=limits.max_file_mb * 1024 * 1024,
+        max_unpacked_bytes=limits.max_unpacked_mb * 1024 * 1024,
+        max_cells=limits.max_cells,
+    )
     try:
         if fmt == "csv":
             return [read_csv(path, name)]
@@ -367,10 +358,6 @@ def _rows_sheet(wb: Any, name: str, sheet: str, hidden: bool) -> RawSheet:
 
 # ---------------------------------------------------------------- where an .xlsx sheet starts
 
-_SHEET_TAG = re.compile(rb'<(?:\w+:)?sheet\b[^>]*?\bname="([^"]*)"[^>]*?\br:id="([^"]*)"')
-_SHEET_TAG_REV = re.compile(rb'<(?:\w+:)?sheet\b[^>]*?\br:id="([^"]*)"[^>]*?\bname="([^"]*)"')
-_REL = re.compile(rb"<(?:\w+:)?Relationship\b[^>]*>")
-_ATTR = re.compile(rb'\b(Id|Target)="([^"]*)"')
 _CELL = re.compile(rb"<(?:\w+:)?c\b([^>]*?)(?:/>|>(.*?)</(?:\w+:)?c>)", re.S)
 _CELL_REF = re.compile(rb'\br="[A-Z]+(\d+)"')
 _VALUE = re.compile(rb"<(?:\w+:)?(?:v|is)\b")
@@ -383,27 +370,13 @@ def _xlsx_first_rows(path: Path) -> dict[str, int | None]:
     out: dict[str, int | None] = {}
     try:
         with zipfile.ZipFile(path) as zf:
-            wbxml = zf.read("xl/workbook.xml")
-            rels = zf.read("xl/_rels/workbook.xml.rels")
-            targets = {}
-            for tag in _REL.findall(rels):
-                attrs = dict(_ATTR.findall(tag))
-                if b"Id" in attrs and b"Target" in attrs:
-                    targets[attrs[b"Id"]] = attrs[b"Target"].decode()
-            pairs = [(n, r) for n, r in _SHEET_TAG.findall(wbxml)]
-            pairs += [(n, r) for r, n in _SHEET_TAG_REV.findall(wbxml) if (n, r) not in pairs]
             members = {m.lower(): m for m in zf.namelist()}
-            for raw_name, rid in pairs:
-                target = targets.get(rid)
-                if target is None:
+            for member, tab in sheet_members(zf).items():
+                if member not in members:
                     continue
-                member = target.lstrip("/") if target.startswith("/") else "xl/" + target
-                member = members.get(member.lower())
-                if member is None:
-                    continue
-                found = _first_value_row(zf, member)
+                found = _first_value_row(zf, members[member])
                 if found != 0:  # 0: cannot tell, left to the row reader
-                    out[html.unescape(raw_name.decode("utf-8"))] = found
+                    out[tab] = found
     except (KeyError, zipfile.BadZipFile, OSError, ValueError, UnicodeDecodeError):
         return {}
     return out
@@ -465,49 +438,137 @@ def sniff_delimiter(text: str) -> str:
     return best
 
 
+def _encoding(path: Path) -> str:
+    """UTF-8 (with or without BOM) when the start of the file reads as UTF-8, else cp1252 (Danish
+    Excel), else latin-1. read_csv starts over in the next one if a later byte disagrees."""
+    with path.open("rb") as fh:
+        head = fh.read(1 << 20)
+    if head.startswith(b"\xef\xbb\xbf"):
+        return "utf-8-sig"
+    try:
+        head.decode("utf-8")
+        return "utf-8"
+    except UnicodeDecodeError as e:
+        if e.start >= len(head) - 4:  # a character cut at the end of the sample
+            return "utf-8"
+    try:
+        head.decode("cp1252")
+        return "cp1252"
+    except UnicodeDecodeError:
+        return "latin-1"
+
+
 def read_csv(path: Path, name: str | None = None) -> RawSheet:
-    """A CSV file as one sheet; records with the wrong number of fields are reported, never misread."""
+    """A CSV file as one sheet, streamed record by record into dictionary-encoded columns (memory a
+    few times the file, never the file as text plus a list per record); records with the wrong
+    number of fields are reported, never misread."""
     name = name or path.name
-    text = decode(path.read_bytes())
-    delim = sniff_delimiter(text)
-    reader = csv.reader(
-        io.StringIO(text, newline=""), delimiter=delim, quotechar='"', doublequote=True, strict=False
-    )
-    records: list[tuple[int, list[str]]] = []
+    encoding = _encoding(path)
+    for candidate in dict.fromkeys([encoding, "cp1252", "latin-1"]):
+        try:
+            return _read_csv(path, name, candidate)
+        except UnicodeDecodeError:
+            continue
+    raise LoaderError(Problem("file.encoding", file=name))
+
+
+def _read_csv(path: Path, name: str, encoding: str) -> RawSheet:
+    sheet = Path(name).stem
+    with path.open(encoding=encoding, newline="", errors="strict") as fh:
+        delim = sniff_delimiter(fh.read(64 * 1024))
+        fh.seek(0)
+        reader = csv.reader(fh, delimiter=delim, quotechar='"', doublequote=True, strict=False)
+        records = _numbered(reader, name)
+        first = list(itertools.islice(records, HEADER_SEARCH))
+        width = next((len(rec) for _, rec in first if sum(1 for c in rec if c.strip()) >= 2), None)
+        builder = _Builder()
+        problems: list[Problem] = []
+        for ln, rec in itertools.chain(first, records):
+            if not any(c.strip() for c in rec):
+                continue
+            n = len(rec)
+            if width is not None and n != width:
+                trimmed = n > width and not any(c.strip() for c in rec[width:])
+                # Shorter records are padded only above the header (titles) and for a line of one
+                # field (a section row such as "Eksterne" written by hand); any other is misread.
+                if not trimmed and (builder.n and n != 1 or n > width):
+                    problems.append(
+                        Problem(
+                            "csv.field_count",
+                            file=name,
+                            sheet=sheet,
+                            row=ln,
+                            params={"found": n, "expected": width},
+                        )
+                    )
+                    continue
+                rec = rec[:width]
+            builder.add(ln, [c if c.strip() else None for c in rec])
+    return builder.sheet(name, sheet, problems)
+
+
+def _numbered(reader: Any, name: str) -> Iterator[tuple[int, list[str]]]:
+    """Each record with the line it starts on (a quoted field can span lines)."""
     line = 1
     try:
         for rec in reader:
-            records.append((line, rec))
+            yield line, rec
             line = reader.line_num + 1
     except csv.Error as e:
         raise LoaderError(Problem("file.unreadable", file=name, params={"detail": str(e)[:160]})) from None
-    sheet = Path(name).stem
-    width = None
-    for _, rec in records[:HEADER_SEARCH]:
-        if sum(1 for c in rec if c.strip()) >= 2:
-            width = len(rec)
-            break
-    rows: list[tuple[int, list[object]]] = []
-    problems: list[Problem] = []
-    for ln, rec in records:
-        if not any(c.strip() for c in rec):
-            continue
-        n = len(rec)
-        if width is not None and n != width:
-            trimmed = n > width and not any(c.strip() for c in rec[width:])
-            # Shorter records are padded only above the header (titles) and for a line of one field
-            # (a section row such as "Eksterne" written by hand); any other short line is misread.
-            if not trimmed and (rows and n != 1 or n > width):
-                problems.append(
-                    Problem(
-                        "csv.field_count",
-                        file=name,
-                        sheet=sheet,
-                        row=ln,
-                        params={"found": n, "expected": width},
-                    )
-                )
+
+
+class _Builder:
+    """Rows in, dictionary-encoded columns out: a 4-byte code per cell and each distinct value once."""
+
+    def __init__(self) -> None:
+        # Per column: text -> code, (type, value) -> code for typed cells, the values, the codes.
+        self.columns: list[tuple[dict[str, int], dict[tuple[type, object], int], list[Any], array]] = []
+        self.row_numbers = array("q")
+        self.lengths = array("q")
+
+    @property
+    def n(self) -> int:
+        return len(self.row_numbers)
+
+    def add(self, row_no: int, cells: list[object]) -> None:
+        """Append one non-blank row."""
+        n = self.n
+        while len(self.columns) < len(cells):
+            self.columns.append(({}, {}, [None], array("i", bytes(4 * n))))
+        for ci, (texts, typed, values, codes) in enumerate(self.columns):
+            v = cells[ci] if ci < len(cells) else None
+            if v is None or v == "":
+                codes.append(0)
                 continue
-            rec = rec[:width]
-        rows.append((ln, [c if c.strip() else None for c in rec]))
-    return RawSheet.from_rows(name, sheet, rows, problems)
+            if type(v) is str:  # the common case (a CSV holds nothing else): keyed by the text itself
+                j = texts.get(v)
+                if j is None:
+                    j = texts[v] = len(values)
+                    values.append(v)
+            else:
+                key = (type(v), v)  # 1 and 1.0 and True are different cells
+                j = typed.get(key)
+                if j is None:
+                    j = typed[key] = len(values)
+                    values.append(v)
+            codes.append(j)
+        self.row_numbers.append(row_no)
+        self.lengths.append(len(cells))
+
+    def sheet(
+        self, file: str, sheet: str, problems: list[Problem] | None = None, hidden: bool = False
+    ) -> RawSheet:
+        """The rows as a RawSheet."""
+        columns = [
+            _column(values, np.frombuffer(codes, dtype=np.int32)) for _, _, values, codes in self.columns
+        ]
+        return RawSheet(
+            file,
+            sheet,
+            columns,
+            np.frombuffer(self.row_numbers, dtype=np.int64),
+            problems,
+            hidden,
+            np.frombuffer(self.lengths, dtype=np.int64),
+        )

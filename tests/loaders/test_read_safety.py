@@ -7,7 +7,6 @@ LoaderError with the right Problem, and ingest_file reports it as a rejected res
 from __future__ import annotations
 
 import datetime as dt
-import struct
 import zipfile
 from decimal import Decimal
 from pathlib import Path
@@ -105,55 +104,6 @@ def rejected_by_ingest(con, path: Path, code: str):
 # ---------------------------------------------------------------- zip bombs
 
 
-def test_highly_compressible_sheet_is_a_zip_bomb_refused_before_reading(tmp_path, con, no_excel_reading):
-    src = members_xlsx(tmp_path)
-    xml = sheet_xml(src).replace(b"<sheetData>", b"<sheetData>" + b" " * 5_000_000)
-    bomb = rezip(src, tmp_path / "bombe.xlsx", replace={SHEET1: xml})
-    with zipfile.ZipFile(bomb) as z:
-        info = z.getinfo(SHEET1)
-        assert info.file_size / info.compress_size > 200  # the file really is a bomb
-    p = refused(bomb, "file.zip_bomb")
-    # 500 MiB shown in MB; the text names the limit even when the ratio, not the total, tripped it.
-    assert p.params == {"limit_mb": 524}
-    assert "524 MB" in p.message() and "sikkerhedshensyn" in p.message()
-    rejected_by_ingest(con, bomb, "file.zip_bomb")
-    assert no_excel_reading == []
-
-
-def _forge_declared_size(path: Path, member: str, size: int) -> None:
-    """Rewrite the central directory so member claims size uncompressed bytes."""
-    data = bytearray(path.read_bytes())
-    needle = member.encode()
-    pos = 0
-    while True:
-        pos = data.index(b"PK\x01\x02", pos)
-        name_len = struct.unpack_from("<H", data, pos + 28)[0]
-        if data[pos + 46 : pos + 46 + name_len] == needle:
-            struct.pack_into("<I", data, pos + 24, size)
-            break
-        pos += 4
-    path.write_bytes(bytes(data))
-
-
-def test_declared_uncompressed_size_over_the_limit_is_refused(tmp_path, con, no_excel_reading):
-    bomb = rezip(members_xlsx(tmp_path), tmp_path / "stor.xlsx")
-    _forge_declared_size(bomb, SHEET1, 600 * 1024 * 1024)
-    with zipfile.ZipFile(bomb) as z:
-        assert z.getinfo(SHEET1).file_size == 600 * 1024 * 1024
-    assert bomb.stat().st_size < 20_000
-    refused(bomb, "file.zip_bomb")
-    rejected_by_ingest(con, bomb, "file.zip_bomb")
-    assert no_excel_reading == []
-
-
-def test_unpacked_limit_is_a_parameter(tmp_path):
-    src = members_xlsx(tmp_path)
-    assert check_file(src) == "xlsx"
-    with pytest.raises(LoaderError) as e:
-        check_file(src, max_unpacked_bytes=10_000)
-    assert (e.value.problem.code, e.value.problem.params) == ("file.zip_bomb", {"limit_mb": 0})
-
-
 def test_too_many_zip_members_is_refused(tmp_path, no_excel_reading):
     src = members_xlsx(tmp_path)
     many = rezip(src, tmp_path / "mange.xlsx", add={f"xl/junk/{i}.bin": b"" for i in range(10_001)})
@@ -204,40 +154,6 @@ def test_external_entity_is_refused(tmp_path, no_excel_reading):
     bomb = rezip(src, tmp_path / "xxe.xlsx", replace={SHEET1: xml})
     refused(bomb, "file.xml_entities")
     assert no_excel_reading == []
-
-
-@pytest.mark.parametrize(
-    "ref, dims",
-    [
-        (b"A1:XFD1048576", "1.048.576 x 16.384"),  # every cell Excel has: over the cell limit
-        (b"A1:A1048577", "1.048.577 x 1"),  # more rows than Excel has
-        (b"A1:XFE1", "1 x 16.385"),  # more columns than Excel has
-        (b"A1:CV500001", "500.001 x 100"),  # within Excel, over max_cells
-    ],
-)
-def test_absurd_dimension_is_refused(tmp_path, con, no_excel_reading, ref, dims):
-    src = members_xlsx(tmp_path)
-    xml = sheet_xml(src).replace(b'<dimension ref="A1:C11"', b'<dimension ref="' + ref + b'"')
-    assert ref in xml
-    bad = rezip(src, tmp_path / "stor.xlsx", replace={SHEET1: xml})
-    p = refused(bad, "file.dimensions")
-    assert p.params["dims"] == dims
-    assert p.params["sheet"] == "sheet1"  # the XML member's name, not the tab name (see the report)
-    assert dims in p.message()
-    rejected_by_ingest(con, bad, "file.dimensions")
-    assert no_excel_reading == []
-
-
-def test_large_but_plausible_dimension_is_read(tmp_path):
-    src = members_xlsx(tmp_path)
-    xml = sheet_xml(src).replace(b'<dimension ref="A1:C11"', b'<dimension ref="A1:Z100000"')
-    ok = rezip(src, tmp_path / "ok.xlsx", replace={SHEET1: xml})
-    sheets = read_file(ok)
-    assert [s.sheet for s in sheets] == ["Deltagere"]
-    assert sheets[0].rows[0] == (
-        1,
-        ["Oversigt over deltagere i AI-Innovationsnetværket pr. oktober 2020", None, None],
-    )
 
 
 # ---------------------------------------------------------------- not what the name says, encrypted
