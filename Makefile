@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 DB ?= data/overblik.duckdb
 PORT ?= 8501
 
-.PHONY: run test demo bench lint format sysdeps clean
+.PHONY: run test demo bench fuzz lint format sysdeps clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -38,7 +38,7 @@ demo: $(VENV)/.stamp-req
 
 # Only what is missing is installed, command by command: a machine whose Node.js comes from
 # NodeSource already has npm, and Debian's npm package conflicts with that nodejs.
-SYSDEPS := chromium:chromium chromedriver:chromium-driver node:nodejs npm:npm pdftoppm:poppler-utils fc-list:fonts-dejavu-core
+SYSDEPS := chromium:chromium chromedriver:chromium-driver node:nodejs npm:npm pdftoppm:poppler-utils fc-list:fonts-dejavu-core soffice:libreoffice-calc-nogui
 sysdeps:
 	@missing=""; \
 	for pair in $(SYSDEPS); do c=$${pair%%:*}; pkg=$${pair##*:}; \
@@ -71,6 +71,12 @@ test: $(VENV)/.stamp-dev sysdeps node_modules/.stamp lint
 
 bench: $(VENV)/.stamp-dev
 	$(BIN)/python -m benchmarks
+
+# Hypothesis drives the readers with mutated workbooks and CSVs for FUZZ_MINUTES (not part of
+# make test); each input that finds a bug is kept in tests/fuzz_regressions/, replayed by make test.
+FUZZ_MINUTES ?= 10
+fuzz: $(VENV)/.stamp-dev
+	$(BIN)/python -m tests.fuzz_readers --minutes $(FUZZ_MINUTES)
 
 clean:
 	rm -rf $(VENV) node_modules .pytest_cache .ruff_cache tests/artifacts

@@ -1,11 +1,17 @@
 """Overblik: one trustworthy overview of regional health-innovation networks and their funding."""
 
+from pathlib import Path
+
 import streamlit as st
 
 from dashboard.filters import sidebar
 from dashboard.i18n import t
 
-st.set_page_config(page_title="Overblik", page_icon=":material/insights:", layout="wide")
+# The icon is a file of the app's own: a material or emoji icon here is fetched by every browser
+# from a host on the internet.
+st.set_page_config(
+    page_title="Overblik", page_icon=str(Path(__file__).parent / "assets" / "overblik.png"), layout="wide"
+)
 
 pages = [
     st.Page(

@@ -5,7 +5,7 @@ from dataclasses import replace
 
 import streamlit as st
 
-from dashboard import charts, queries, widgets
+from dashboard import charts, queries, safe, widgets
 from dashboard import format as fmt
 from dashboard.filters import current
 from dashboard.i18n import lang, t
@@ -25,7 +25,7 @@ if not cad.empty:
     if not overdue.empty:
         names = list(overdue.sort_values("days_since", ascending=False)["network"])
         more = f" {t('og')} {fmt.number(len(names) - 10, L)} {t('flere')}" if len(names) > 10 else ""
-        st.warning(t("Over mødekadencen") + ": " + ", ".join(names[:10]) + more)
+        st.warning(t("Over mødekadencen") + ": " + safe.md(", ".join(names[:10])) + more)
     widgets.plot(charts.cadence(cad, L), "cadence")
 
 c1, c2 = st.columns(2)

@@ -15,7 +15,7 @@ import traceback
 
 from benchmarks.common import CACHE, Config, Result, log, prepare_workbooks
 
-TARGETS = ["ingest", "reupload", "memory", "pages", "start"]
+TARGETS = ["ingest", "reupload", "memory", "pages", "start", "hostile"]
 
 
 def _table(results: list[Result]) -> str:

@@ -8,7 +8,11 @@ written as "ikke oplyst", never drawn as 0.
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import html
 import math
+from collections.abc import Callable
+from typing import Any
 
 import networkx as nx
 import pandas as pd
@@ -44,6 +48,34 @@ def label(code: object, lang: str = "da") -> str:
     if code is None or (isinstance(code, float) and code != code):
         return fmt.unknown(lang)
     return LABELS.get(lang, LABELS["da"]).get(str(code), str(code))
+
+
+def _escapes_user_text(builder: Callable[..., go.Figure]) -> Callable[..., go.Figure]:
+    """Every chart builder takes its frames through here: each text cell is HTML-escaped before a
+    figure is built, so a name like '<a href=...>' or '<b>' is shown as written in ticks, legends,
+    hover texts and annotations, never rendered (plotly reads a subset of HTML in all of them).
+    What is clicked comes back escaped: widgets.chart unescapes it."""
+
+    @functools.wraps(builder)
+    def wrapper(*args: Any, **kwargs: Any) -> go.Figure:
+        args = tuple(_escaped(a) for a in args)
+        kwargs = {k: _escaped(v) for k, v in kwargs.items()}
+        return builder(*args, **kwargs)
+
+    wrapper.escapes_user_text = True  # type: ignore[attr-defined]
+    return wrapper
+
+
+def _escaped(value: Any) -> Any:
+    if isinstance(value, pd.DataFrame):
+        out = value.copy()
+        for col in out.columns:
+            if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
+                out[col] = [html.escape(v, quote=False) if isinstance(v, str) else v for v in out[col]]
+        return out
+    if isinstance(value, str):
+        return value  # the builder's own title or label, not data
+    return value
 
 
 def _T(da: str, en: str, lang: str) -> str:
@@ -83,6 +115,7 @@ def _mio(series: pd.Series) -> list[float | None]:
 # ---------------------------------------------------------------- overview and activity
 
 
+@_escapes_user_text
 def activity_timeline(df: pd.DataFrame, lang: str = "da") -> go.Figure:
     """Meetings and events per month, stacked by kind."""
     fig = go.Figure()
@@ -101,6 +134,7 @@ def activity_timeline(df: pd.DataFrame, lang: str = "da") -> go.Figure:
                    _T("Måned", "Month", lang), _T("Antal", "Number", lang), height=300)  # fmt: skip
 
 
+@_escapes_user_text
 def meetings_timeline(df: pd.DataFrame, lang: str = "da", top: int = 20) -> go.Figure:
     """A row per network, a marker per meeting: colour by format, symbol by kind; with many
     networks, the most active ones."""
@@ -135,6 +169,7 @@ def meetings_timeline(df: pd.DataFrame, lang: str = "da", top: int = 20) -> go.F
                    _T("Dato", "Date", lang), None, height=max(260, 90 + 48 * n))  # fmt: skip
 
 
+@_escapes_user_text
 def cadence(df: pd.DataFrame, lang: str = "da", top: int = 25) -> go.Figure:
     """Days since each network's last meeting against its target interval; overdue bars in orange.
     With many networks, the longest since their last meeting."""
@@ -173,6 +208,7 @@ def cadence(df: pd.DataFrame, lang: str = "da", top: int = 25) -> go.Figure:
                    _T("Dage", "Days", lang), None, height=max(240, 90 + 44 * len(d)))  # fmt: skip
 
 
+@_escapes_user_text
 def counts(df: pd.DataFrame, column: str, title: str, lang: str = "da", value: str = "n") -> go.Figure:
     """A simple bar chart of counts per code (formats, kinds, sectors), codes shown in words."""
     d = df.sort_values(value, ascending=True)
@@ -191,6 +227,7 @@ def counts(df: pd.DataFrame, column: str, title: str, lang: str = "da", value: s
     return _layout(fig, title, _T("Antal", "Number", lang), None, height=max(220, 80 + 36 * len(d)))
 
 
+@_escapes_user_text
 def attendance(df: pd.DataFrame, lang: str = "da") -> go.Figure:
     """Attendees per meeting where known."""
     d = df.dropna(subset=["attendees"]).sort_values("meeting_date")
@@ -219,6 +256,7 @@ def attendance(df: pd.DataFrame, lang: str = "da") -> go.Figure:
 # ---------------------------------------------------------------- people
 
 
+@_escapes_user_text
 def members_by_organisation(df: pd.DataFrame, lang: str = "da", top: int = 15) -> go.Figure:
     """Members per organisation, internal and external stacked; the largest first."""
     d = df.head(top).iloc[::-1]
@@ -237,6 +275,7 @@ def members_by_organisation(df: pd.DataFrame, lang: str = "da", top: int = 15) -
     return _layout(fig, title, _T("Medlemmer", "Members", lang), None, height=max(260, 90 + 28 * len(d)))
 
 
+@_escapes_user_text
 def network_graph(
     edges: pd.DataFrame,
     lang: str = "da",
@@ -347,6 +386,7 @@ def _largest(df: pd.DataFrame, top: int) -> pd.DataFrame:
     return df.sort_values("region_share_dkk", ascending=False, na_position="last").head(top)
 
 
+@_escapes_user_text
 def eu_budget_vs_share(df: pd.DataFrame, lang: str = "da", top: int = TOP_PROJECTS) -> go.Figure:
     """Per project: total budget against the region's share, in mio. kr.; unknown totals say so."""
     d = _largest(df, top)
@@ -374,6 +414,7 @@ def eu_budget_vs_share(df: pd.DataFrame, lang: str = "da", top: int = TOP_PROJEC
                    _T("mio. kr. (logaritmisk akse)", "DKK million (log axis)", lang), None, height=max(300, 100 + 62 * len(d)))  # fmt: skip
 
 
+@_escapes_user_text
 def eu_gantt(df: pd.DataFrame, lang: str = "da", top: int = TOP_PROJECTS) -> go.Figure:
     """Project periods on a timeline, one bar per project (the largest shares when there are many)."""
     d = _largest(df.dropna(subset=["start_year", "end_year"]), top).copy()
@@ -402,6 +443,7 @@ def eu_gantt(df: pd.DataFrame, lang: str = "da", top: int = TOP_PROJECTS) -> go.
                    height=max(240, 90 + 40 * len(d)))  # fmt: skip
 
 
+@_escapes_user_text
 def eu_by_programme(df: pd.DataFrame, lang: str = "da") -> go.Figure:
     """The region's share by programme."""
     d = df.sort_values("region_share_dkk", na_position="first")
@@ -416,6 +458,7 @@ def eu_by_programme(df: pd.DataFrame, lang: str = "da") -> go.Figure:
                    _T("mio. kr.", "DKK million", lang), None, height=max(220, 90 + 40 * len(d)))  # fmt: skip
 
 
+@_escapes_user_text
 def eu_share_per_year(df: pd.DataFrame, lang: str = "da", top: int = 8) -> go.Figure:
     """The region's share spread evenly over each project's years, stacked by project; beyond the
     largest projects the rest are stacked together as one grey 'other projects'."""
@@ -445,6 +488,7 @@ def eu_share_per_year(df: pd.DataFrame, lang: str = "da", top: int = 8) -> go.Fi
 # ---------------------------------------------------------------- funding pools
 
 
+@_escapes_user_text
 def pool_capacity(df: pd.DataFrame, lang: str = "da", top: int = len(OKABE_ITO)) -> go.Figure:
     """Capacity per year per pool, drawn as steps: a staircase pool climbs every year. With more
     pools than the palette has colours, the pools with the largest total capacity."""
@@ -466,6 +510,7 @@ def pool_capacity(df: pd.DataFrame, lang: str = "da", top: int = len(OKABE_ITO))
                    _T("År", "Year", lang), _T("mio. kr.", "DKK million", lang))  # fmt: skip
 
 
+@_escapes_user_text
 def pool_use(df: pd.DataFrame, lang: str = "da", top: int = 30) -> go.Figure:
     """Per pool and year: paid, granted and remaining, stacked up to the capacity; with many pool
     years, the latest (the largest capacity first within a year)."""
@@ -490,6 +535,7 @@ def pool_use(df: pd.DataFrame, lang: str = "da", top: int = 30) -> go.Figure:
                    _T("mio. kr.", "DKK million", lang), None, height=max(260, 90 + 26 * len(d)))  # fmt: skip
 
 
+@_escapes_user_text
 def grant_sizes(df: pd.DataFrame, lang: str = "da", max_points: int = 600) -> go.Figure:
     """Each allocation's size, per pool, against the pool's usual band (shaded); a fixed random
     sample of the allocations when there are more than max_points."""
@@ -532,6 +578,7 @@ def grant_sizes(df: pd.DataFrame, lang: str = "da", max_points: int = 600) -> go
                    _T("mio. kr.", "DKK million", lang), None, height=max(240, 100 + 60 * len(pools)))  # fmt: skip
 
 
+@_escapes_user_text
 def recipients_ranked(df: pd.DataFrame, lang: str = "da") -> go.Figure:
     """Recipients ranked by money granted or paid."""
     d = df.iloc[::-1]

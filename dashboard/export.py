@@ -20,12 +20,13 @@ from openpyxl.styles import Font
 
 from dashboard.charts import label
 from loaders.kinds import KINDS
-
-FORMULA_START = ("=", "+", "-", "@")
+from loaders.parse import formula_like
 
 
 def _guard(v: object) -> object:
-    if isinstance(v, str) and v.startswith(FORMULA_START):
+    """An apostrophe before text a spreadsheet would evaluate (loaders.parse.formula_like); the
+    loaders take it off again on upload. Numbers, and text that is a plain number, are untouched."""
+    if isinstance(v, str) and formula_like(v):
         return "'" + v
     return v
 
@@ -33,7 +34,8 @@ def _guard(v: object) -> object:
 def to_csv(df: pd.DataFrame) -> bytes:
     """CSV bytes for Danish Excel; decimal comma in numbers."""
     out = df.map(lambda v: format(v, "f").replace(".", ",") if isinstance(v, Decimal) else _guard(v))
-    text = out.to_csv(sep=";", index=False, decimal=",", date_format="%d-%m-%Y")
+    # CRLF line ends: a field holding a line break of either kind is then quoted, never split.
+    text = out.to_csv(sep=";", index=False, decimal=",", date_format="%d-%m-%Y", lineterminator="\r\n")
     return ("\ufeff" + text).encode("utf-8")
 
 

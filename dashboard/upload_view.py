@@ -171,6 +171,8 @@ def preview(con: Any, name: str, data: bytes, options: Options, file_key: str) -
 
 def _sheet(p: SheetPlan, L: str) -> None:
     kind = upload.kind_label(p.kind, L)
+    if not p.sheet and p.validated is None:
+        return  # the file was refused whole: the message below says why
     name = f"**{safe.md(p.sheet)}**" + (
         f" · {safe.md(kind)}" if kind.casefold() != p.sheet.casefold() else ""
     )
@@ -252,7 +254,14 @@ def _problems(fp: FilePlan, L: str) -> None:
             )
         else:
             st.warning(t("Rækkerne herunder sættes til side; resten kan gemmes."))
-        static_table(errs.head(SHOWN_PROBLEMS))
+        # The first cause is said above; the table lists the rest, rows first.
+        rest = (
+            errs.iloc[1:]
+            if fp.rejected and cause and len(errs) and errs.iloc[0][t("Række", L)] == ""
+            else errs
+        )
+        if len(rest):
+            static_table(rest.head(SHOWN_PROBLEMS))
         if len(errs) > SHOWN_PROBLEMS:
             st.caption(
                 t("Viser {n} af {m} fejl. Hent dem alle herunder.").format(n=SHOWN_PROBLEMS, m=len(errs))

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable
 from typing import Any
 
 import pandas as pd
 import streamlit as st
 
-from dashboard import export, queries
+from dashboard import export, queries, safe
 from dashboard import format as fmt
 from dashboard.i18n import lang, t
 from dashboard.queries import Filters
@@ -89,7 +90,11 @@ def picked_note(labels: list[str]) -> None:
     """Say what a click in a chart narrowed the table to, and how to undo it."""
     if labels:
         st.caption(
-            t("Viser kun") + ": " + ", ".join(labels) + " · " + t("klik i grafen igen for at vælge andre")
+            t("Viser kun")
+            + ": "
+            + safe.md(", ".join(str(x) for x in labels))
+            + " · "
+            + t("klik i grafen igen for at vælge andre")
         )
 
 
@@ -121,7 +126,8 @@ def _titled(fig: Any) -> Any:
     keep a long title and a wrapping legend apart on a narrow screen); the figure keeps the rest."""
     title = fig.layout.title.text
     if title:
-        st.markdown(f"#### {title}")
+        # The builder escaped the data in it for plotly; for markdown it is escaped again, as text.
+        st.markdown("#### " + safe.md(html.unescape(title)))
         fig.update_layout(title_text=None, margin_t=8)  # builders return a fresh figure: no copy needed
     return fig
 
@@ -147,5 +153,6 @@ def chart(fig: Any, key: str) -> list[Any]:
         if isinstance(cd, list):
             cd = cd[0] if cd else None
         if cd is not None:
-            picked.append(cd)
+            # The chart holds data escaped for plotly (charts._escapes_user_text): back to the value.
+            picked.append(html.unescape(cd) if isinstance(cd, str) else cd)
     return picked

@@ -15,7 +15,7 @@ import duckdb
 from loaders import parse as P
 from loaders.plan import SheetPlan, latest_batch
 from loaders.problems import LoaderError, Problem
-from store import first_row
+from store import first_row, rollback
 from store.tables import TABLES
 
 
@@ -55,8 +55,14 @@ def commit(
         for seq, p in enumerate(todo):
             _commit_sheet(con, p, sha, user, now, options, seq)
         con.execute("COMMIT")
+    except (duckdb.TransactionException, duckdb.ConstraintException) as exc:
+        # Another commit got there first (two Saves at once): the plan no longer fits the store.
+        rollback(con)
+        for p in todo:
+            p.status, p.batch_id = "planned", None
+        raise LoaderError(Problem("plan.stale", file=file_name)) from exc
     except BaseException:
-        con.execute("ROLLBACK")
+        rollback(con)
         for p in todo:
             p.status, p.batch_id = "planned", None
         raise

@@ -18,7 +18,7 @@ from typing import Any
 import duckdb
 
 from loaders.problems import LoaderError, Problem
-from store import DATA_TABLES, first_row
+from store import DATA_TABLES, first_row, rollback
 
 
 def current_user() -> str:
@@ -121,8 +121,11 @@ def _reverse(con: duckdb.DuckDBPyConnection, batch_id: int, user: str | None) ->
         )
         con.execute("UPDATE batches SET undone_by = ? WHERE batch_id = ?", [new, batch_id])
         con.execute("COMMIT")
+    except (duckdb.TransactionException, duckdb.ConstraintException) as exc:
+        rollback(con)  # someone else changed the same rows at the same moment
+        raise LoaderError(Problem("plan.stale")) from exc
     except BaseException:
-        con.execute("ROLLBACK")
+        rollback(con)
         raise
     return new
 

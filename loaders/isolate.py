@@ -63,7 +63,8 @@ class Limits:
 
     def words(self) -> str:
         """The limits as a user reads them."""
-        return f"{self.memory_mb:,} MB, {self.cpu_seconds} s".replace(",", ".")
+        memory = f"{self.memory_mb:,}".replace(",", ".")
+        return f"{memory} MB hukommelse, {self.cpu_seconds} s"
 
 
 class ChildBug(Exception):

@@ -82,12 +82,35 @@ def clean_text(value: object) -> str | None:
         return value.isoformat(sep=" ") if value.time() != datetime.min.time() else value.date().isoformat()
     if isinstance(value, date):
         return value.isoformat()
-    text = str(value).replace("\r\n", "\n").replace("\r", "\n")
+    text = str(value)
+    if len(text) > 1 and text[0] == "'" and formula_like(text[1:]):
+        text = text[1:]  # our CSV export's formula guard; the text itself is never evaluated
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = _BROKEN.sub(r"\1\2", text)  # "Kommu-\nnikation" -> "Kommunikation"
     text = _norm_ws(text)
-    if len(text) > 1 and text[0] == "'" and text[1] in "=+-@":
-        text = text[1:]  # our CSV export's formula guard; the text itself is never evaluated
     return text or None
+
+
+# Invisible characters a spreadsheet passes over before it looks for a formula: zero-width space
+# and joiners, word joiner, byte-order mark.
+_INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff"
+_PLAIN_SIGNED_NUMBER = re.compile(r"[+-]?\d+(?:[.,]\d+)*")
+
+
+def formula_like(text: str) -> bool:
+    """Text a spreadsheet could take for a formula when it opens a CSV (OWASP's list and more):
+    a tab or carriage return first, or, after any invisible start, '=', '+', '-' or '@' or their
+    full-width forms '＝＋－＠'; never a plain signed number ('-5', '-1.250,50'), which is read as
+    the number it is."""
+    if text[:1] in ("\t", "\r"):
+        return True
+    stripped = text.lstrip(_INVISIBLE)
+    if not stripped:
+        return False
+    first = unicodedata.normalize("NFKC", stripped[0])
+    if first not in "=+-@":
+        return False
+    return not (first in "+-" and _PLAIN_SIGNED_NUMBER.fullmatch(unicodedata.normalize("NFKC", stripped)))
 
 
 # ---------------------------------------------------------------- numbers and amounts

@@ -36,6 +36,8 @@ _CELL_AT = re.compile(rb'<(?:\w+:)?c\b[^>]*?\br="([A-Z]+)([0-9]+)"[^>]*?(/?)>')
 _ANY_REF = re.compile(rb'<(?:\w+:)?c\b[^>]*?\br="[A-Z]+([0-9]+)"[^>]*(?<!/)>')
 _REF = re.compile(rb'<(?:\w+:)?c\b[^>]*?\br="([A-Z]{2,}[0-9]+|[A-Z]+[0-9]{7,})"[^>]*(?<!/)>')
 _ANY_REF = re.compile(rb'<(?:\w+:)?c\b[^>]*?\br="[A-Z]+([0-9]+)"[^>]*(?<!/)>')
+# What a damaged zip raises while it is read: the file cannot be read (never our bug).
+_DAMAGED = (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError, RuntimeError, zlib.error)
 _SHEET_TAG = re.compile(rb'<(?:\w+:)?sheet\b[^>]*?\bname="([^"]*)"[^>]*?\br:id="([^"]*)"')
 _SHEET_TAG_REV = re.compile(rb'<(?:\w+:)?sheet\b[^>]*?\br:id="([^"]*)"[^>]*?\bname="([^"]*)"')
 _REL = re.compile(rb"<(?:\w+:)?Relationship\b[^>]*>")
@@ -108,7 +110,7 @@ def check_zip(path: Path, name: str, max_unpacked: int, max_cells: int) -> None:
     worksheet, for the real used range."""
     try:
         zf = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, OSError, ValueError) as e:
+    except _DAMAGED as e:
         raise _problem("file.unreadable", name, detail=str(e)[:120]) from None
     limit_mb = round(max_unpacked / (1 << 20))
     with zf:
@@ -117,24 +119,17 @@ def check_zip(path: Path, name: str, max_unpacked: int, max_cells: int) -> None:
             raise _problem("file.zip_bomb", name, limit_mb=limit_mb)
         if any(info.flag_bits & 0x1 for info in infos):
             raise _problem("file.encrypted", name)
-        tabs = sheet_members(zf)
-        total = 0
-        for info in infos:
-            sheet = tabs.get(info.filename.lower())
-            is_sheet = sheet is not None or info.filename.lower().startswith("xl/worksheets/")
-            try:
+        try:
+            tabs = sheet_members(zf)
+            total = 0
+            for info in infos:
+                sheet = tabs.get(info.filename.lower())
+                is_sheet = sheet is not None or info.filename.lower().startswith("xl/worksheets/")
                 total = _scan_member(
                     zf, info, name, total, max_unpacked, limit_mb, is_sheet, sheet, max_cells
                 )
-            except (
-                zipfile.BadZipFile,
-                OSError,
-                EOFError,
-                ValueError,
-                NotImplementedError,
-                RuntimeError,
-            ) as e:
-                raise _problem("file.unreadable", name, detail=str(e)[:120]) from None
+        except _DAMAGED as e:
+            raise _problem("file.unreadable", name, detail=str(e)[:120]) from None
 
 
 def _scan_member(

@@ -123,3 +123,12 @@ def first_row(cur: duckdb.DuckDBPyConnection) -> tuple | None:
     unfinished result open, and the connection refuses register() until it is finished)."""
     rows = cur.fetchall()
     return rows[0] if rows else None
+
+
+def rollback(con: duckdb.DuckDBPyConnection) -> None:
+    """Roll back if a transaction is still open (a failed COMMIT has already ended it, and a
+    second error would hide the first)."""
+    try:
+        con.execute("ROLLBACK")
+    except duckdb.Error:
+        pass

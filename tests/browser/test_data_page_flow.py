@@ -120,3 +120,31 @@ def test_a_secretary_uploads_two_lists_undoes_the_second_and_redoes_it(app, brow
             assert overflow <= 1
     finally:
         page.close()
+
+
+@pytest.mark.parametrize("limited", [False, True])
+def test_a_hostile_upload_is_refused_clearly_and_the_server_lives_on(browser, tmp_path, limited):
+    """The sparse-cell workbook through the real data page: refused by the check (or, with the
+    check switched off, by the child's memory limit), with a clear message; the next page loads."""
+    from tests.hostile_files import sparse_cells
+
+    env = {"OVERBLIK_MAX_CELLS": str(10**12), "OVERBLIK_PARSE_MEMORY_MB": "1024"} if limited else None
+    with streamlit_server(tmp_path / "s.duckdb", env=env) as url:
+        page = open_page(browser, url + "/data", height=1600)
+        try:
+            page.locator('input[type="file"]').set_input_files(str(sparse_cells(tmp_path)))
+            message = page.locator('[data-testid="stAlertContentError"]').first
+            message.wait_for(timeout=60_000)
+            settle(page)
+            text = message.inner_text()
+            if limited:
+                assert "for stor eller beskadiget" in text and "1.024 MB" in text
+            else:
+                assert "1.048.576 x 16.384" in text and "Deltagere" in text
+            assert "Traceback" not in page.inner_text("body")
+            screenshot(page, f"data_hostile_{'limit' if limited else 'check'}")
+            page.goto(url + "/")  # the server lives on
+            settle(page)
+            assert page.locator("h1").first.inner_text() == "Overblik"
+        finally:
+            page.close()

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+import sys
 
 import numpy as np
 import pandas as pd
@@ -913,3 +914,27 @@ def test_a_national_graph_keeps_the_largest_networks_and_organisations():
     assert len(nets.x) == 20 and len(orgs.x) == 200
     assert "Netværk 0" in list(nets.text)  # the largest network is kept
     assert "de 20 største netværk og 200 største organisationer" in fig.layout.title.text
+
+
+EVIL = '<a href="http://evil.example/x">klik</a><img src="http://evil.example/i.png"><b>FED</b>'
+
+
+@pytest.mark.parametrize("name", sorted(BUILDERS))
+def test_every_builder_shows_markup_in_the_data_as_text(name, monkeypatch):
+    """Every text cell of every frame starts with live markup: the figure holds it escaped only."""
+    module = sys.modules[__name__]
+    for fn_name, fn in list(vars(module).items()):
+        if fn_name.endswith("_df") and callable(fn):
+
+            def hostile(fn=fn):
+                df = fn()
+                for col in df.columns:
+                    if df[col].dtype == object or pd.api.types.is_string_dtype(df[col]):
+                        df[col] = [EVIL + v if isinstance(v, str) else v for v in df[col]]
+                return df
+
+            monkeypatch.setattr(module, fn_name, hostile)
+    assert getattr(getattr(charts, name), "escapes_user_text", False)
+    text = BUILDERS[name]("da").to_json()
+    assert "evil.example" in text  # the data is there ...
+    assert "<a href" not in text and "<img" not in text and "<b>FED" not in text  # ... as text only
