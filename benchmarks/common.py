@@ -202,9 +202,9 @@ def ratio_row(
     return Row(target, fmt(measured), fmt(baseline), r, f"<= {limit:g}x", r <= limit, note)
 
 
-def ingest(path: Path, db: Path) -> tuple[Proc, str]:
+def ingest(path: Path, db: Path, extra_env: dict[str, str] | None = None) -> tuple[Proc, str]:
     """`python -m loaders ingest FILE --db DB --json` in a child: (process, the sheet's status)."""
-    p = run_child([PY, "-m", "loaders", "ingest", str(path), "--db", str(db), "--json"])
+    p = run_child([PY, "-m", "loaders", "ingest", str(path), "--db", str(db), "--json"], extra_env=extra_env)
     try:
         statuses = [f["status"] for f in p.json()["files"]]  # type: ignore[index]
         status = ",".join(statuses)

@@ -86,4 +86,30 @@ def run(cfg: Config) -> Result:
             )
         )
         log(f"  ours {fmt_s(seconds)} = {fmt_rate(ours)}; floor {fmt_s(floor)} (medians)")
+    res.rows.append(isolation_row(cfg.small, REPEATS if not cfg.quick else cfg.repeats))
     return res
+
+
+ISOLATION_LIMIT = 1.10
+
+
+def isolation_row(n: int, repeats: int) -> Row:
+    """What reading an upload in a child process with limits costs: the n-row ingest as it runs
+    (isolated) against the same ingest in one process (OVERBLIK_ISOLATE=0), in turns, medians."""
+    path = workbook(n)
+    isolated, inline = [], []
+    for i in range(repeats):
+        for env, out in (({}, isolated), ({"OVERBLIK_ISOLATE": "0"}, inline)):
+            db = fresh(CACHE / f"isolation_{n}.duckdb")
+            p, status = ingest(path, db, extra_env=env)
+            if status != "loaded":
+                raise RuntimeError(f"ingest of {path.name} failed: {status}")
+            out.append(p.seconds)
+        log(f"  isolated {isolated[-1]:.2f} s, in one process {inline[-1]:.2f} s ({i + 1}/{repeats})")
+    fresh(CACHE / f"isolation_{n}.duckdb")
+    return ratio_row(
+        f"ingest {n:,} rows, child process with limits vs one process",
+        median(isolated),
+        median(inline),
+        ISOLATION_LIMIT,
+    )

@@ -215,6 +215,7 @@ def run_isolated(
     pid, child = None, None
     try:
         if threading.active_count() == 1:
+            _preload()
             pid = _fork_child(theirs, fn, args, limits)
         else:
             _HELPER.request(theirs, pickle.dumps((fn, args, limits), protocol=pickle.HIGHEST_PROTOCOL))
@@ -259,6 +260,14 @@ def run_isolated(
                 os.kill(child, signal.SIGKILL)
             except ProcessLookupError:
                 pass
+
+
+def _preload() -> None:
+    """Import before forking what both sides need (pyarrow imports pandas the first time it builds
+    an array): imported once, shared by the child, not loaded twice."""
+    import fastexcel  # noqa: F401
+    import pandas  # noqa: F401
+    import python_calamine  # noqa: F401
 
 
 def _limit(limits: Limits) -> LoaderError:
