@@ -15,6 +15,7 @@ which the child reports progress and its result.
 
 from __future__ import annotations
 
+import ctypes
 import os
 import pickle
 import resource
@@ -32,6 +33,8 @@ from pathlib import Path
 from typing import Any
 
 from loaders.problems import LoaderError, Problem
+
+_PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
 
 MB = 1024 * 1024
 _HEADER = struct.Struct("!Q")
@@ -129,11 +132,29 @@ def _child_main(sock: socket.socket, fn: Callable[..., Any], args: tuple[Any, ..
         _send(sock, ("bug", traceback.format_exc()))
 
 
-def _fork_child(sock: socket.socket, fn: Callable[..., Any], args: tuple[Any, ...], limits: Limits) -> int:
+def _die_with_parent() -> None:
+    """Linux: the child is killed when the process that forked it dies, whatever the reason."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):  # not Linux: the closed socket still ends the child
+        pass
+
+
+def _fork_child(
+    sock: socket.socket, parents: socket.socket, fn: Callable[..., Any], args: tuple[Any, ...], limits: Limits
+) -> int:
+    parent = os.getpid()
     pid = os.fork()
     if pid == 0:
         code = 0
         try:
+            # The parent's end must not stay open here, or a child whose parent was killed
+            # would wait forever on a socket that only it still holds.
+            parents.close()
+            _die_with_parent()
+            if os.getppid() != parent:
+                os._exit(70)
             _child_main(sock, fn, args, limits)
         except BaseException:
             code = 70
@@ -192,6 +213,7 @@ def _serve(fd: int) -> None:
         pid = os.fork()
         if pid == 0:
             sock.close()
+            _die_with_parent()
             signal.signal(signal.SIGCHLD, signal.SIG_DFL)
             code = 0
             try:
@@ -216,7 +238,7 @@ def run_isolated(
     try:
         if threading.active_count() == 1:
             _preload()
-            pid = _fork_child(theirs, fn, args, limits)
+            pid = _fork_child(theirs, ours, fn, args, limits)
         else:
             _HELPER.request(theirs, pickle.dumps((fn, args, limits), protocol=pickle.HIGHEST_PROTOCOL))
         theirs.close()
