@@ -3,10 +3,10 @@ SHELL := /bin/bash
 PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-DB ?= data/overblik.duckdb
+DB ?= data/overblik.sqlite
 PORT ?= 8501
 
-.PHONY: run test demo bench fuzz lint format sysdeps clean
+.PHONY: run test test-postgres demo bench fuzz lint format sysdeps clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -20,17 +20,18 @@ $(VENV)/.stamp-dev: requirements-dev.txt $(VENV)/.stamp-req
 	$(BIN)/pip install -q --disable-pip-version-check -r requirements-dev.txt
 	touch $@
 
-# Built from data/demo/ when absent, never over a database that exists (it may hold real uploads).
+# Built from data/demo/ when absent, never over a store that exists (it may hold real uploads).
 $(DB): | $(VENV)/.stamp-req
 	$(MAKE) --no-print-directory demo DB=$(DB)
 
 run: $(VENV)/.stamp-req | $(DB)
 	OVERBLIK_DB=$(DB) $(BIN)/streamlit run app.py --server.port $(PORT)
 
-# Rebuild the demo database through the same loader path an upload takes.
+# Rebuild the demo store through the same loader path an upload takes: the catalog $(DB) and its
+# data folder beside it ($(basename $(DB)).lake/).
 INGEST = OVERBLIK_USER=demo $(BIN)/python -m loaders ingest --db $(DB)
 demo: $(VENV)/.stamp-req
-	rm -f $(DB) $(DB).wal
+	rm -rf $(DB) $(DB)-wal $(DB)-shm $(DB).lock $(basename $(DB)).lake
 	$(INGEST) data/demo/netvaerk.xlsx data/demo/organisationer.xlsx
 	$(INGEST) data/demo/deltagere_ai_netvaerk.xlsx --set network="AI-Innovationsnetværket" --set region="Region Hovedstaden"
 	$(INGEST) data/demo/udvalg_og_projekter_deltagere.xlsx data/demo/moeder.xlsx data/demo/eu_projekter.xlsx
@@ -68,6 +69,14 @@ format: $(VENV)/.stamp-dev
 
 test: $(VENV)/.stamp-dev sysdeps node_modules/.stamp lint
 	$(BIN)/python -m pytest -q
+
+# The store tests and the many-process test against a real PostgreSQL catalog: Debian's PostgreSQL
+# started on a loopback port by .ci/postgres (installed with apt-get when missing), stopped after.
+PGPORT ?= 54329
+test-postgres: $(VENV)/.stamp-dev sysdeps node_modules/.stamp
+	PGPORT=$(PGPORT) .ci/postgres start
+	trap 'PGPORT=$(PGPORT) .ci/postgres stop' EXIT; \
+	OVERBLIK_TEST_PG="$$(PGPORT=$(PGPORT) .ci/postgres url)" $(BIN)/python -m pytest -q -m postgres
 
 bench: $(VENV)/.stamp-dev
 	$(BIN)/python -m benchmarks

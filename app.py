@@ -4,7 +4,9 @@ from pathlib import Path
 
 import streamlit as st
 
-from dashboard.filters import sidebar
+import store
+from dashboard import db, errors
+from dashboard.filters import asof_banner, language_switch, sidebar
 from dashboard.i18n import t
 
 # The icon is a file of the app's own: a material or emoji icon here is fetched by every browser
@@ -37,10 +39,16 @@ pages = [
     st.Page("app_pages/data.py", title=t("Data"), icon=":material/upload_file:", url_path="data"),
 ]
 nav = st.navigation(pages)
-if nav.url_path != "data":
-    sidebar()  # the global filters do not apply to the data page: not shown there
-else:
-    from dashboard.filters import language_switch
-
-    language_switch()
-nav.run()
+try:
+    db.start_run(live=nav.url_path == "data")  # the data page acts on the store as it is now
+    if nav.url_path != "data":
+        sidebar()  # the global filters do not apply to the data page: not shown there
+        asof_banner()
+    else:
+        language_switch()
+    nav.run()
+except Exception as exc:
+    if store.is_damage(exc):  # the catalog or a data file went missing or bad while running
+        errors.store_damaged(exc)
+    else:  # our own bug: an error id and a plain sentence, never a traceback
+        errors.show_internal(exc)

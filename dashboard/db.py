@@ -1,37 +1,210 @@
-"""One DuckDB connection per process (Streamlit serves sessions on threads); a cursor per query."""
+"""The store as the pages read it: one connection per process, a cursor per query.
+
+Every cached query result is keyed by the moment it reads: the store's newest snapshot, so a
+commit made by any process (another dashboard, the command line, another server) is seen on the
+next rerun without clearing anything by hand; or a date (`?asof=2025-11-20`), when a page shows
+the data as they stood at the end of that day.
+"""
 
 from __future__ import annotations
+
+import functools
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+from datetime import date, datetime, time
+from typing import Any, ParamSpec, TypeVar
+from zoneinfo import ZoneInfo
 
 import duckdb
 import streamlit as st
 
 import store
 
+P = ParamSpec("P")
+R = TypeVar("R")
 
-@st.cache_resource(show_spinner=False)
-def _connection(path: str) -> duckdb.DuckDBPyConnection:
-    return store.connect(path)
+Moment = tuple[str, Any]  # ("live", snapshot id) or ("asof", datetime)
+_ASOF_KEPT = 8  # attached past states per process; the oldest is detached when a ninth is asked for
+
+
+@st.cache_resource(show_spinner=False, max_entries=1)
+def _connection(catalog: str, identity: tuple[int, int] | None) -> duckdb.DuckDBPyConnection:
+    return store.connect()
+
+
+def _identity(loc: store.Location) -> tuple[int, int] | None:
+    """Which catalog file is in place: a restored or replaced one gets a new connection."""
+    try:
+        st_ = loc.sqlite_file.stat() if loc.sqlite_file else None
+    except FileNotFoundError:
+        return (0, 0)
+    return (st_.st_dev, st_.st_ino) if st_ else None
 
 
 def get_connection() -> duckdb.DuckDBPyConnection:
-    """The process's connection; a clear message (not a traceback) when another program holds the file."""
-    path = str(store.db_path())
+    """The process's connection; when the store is damaged or missing, a plain message and the page
+    stops (the next rerun tries again: nothing is cached about a failure)."""
     try:
-        return _connection(path)
-    except store.DatabaseBusy:
-        st.error(
-            "Databasen er i brug af et andet program (fx en indlæsning fra kommandolinjen). "
-            "Vent til det er færdigt, og genindlæs siden."
-        )
+        loc = store.location()
+        return _connection(loc.catalog, _identity(loc))
+    except store.StoreDamaged as e:
+        from dashboard.errors import store_damaged
+
+        store_damaged(e)
         st.stop()
         raise  # unreachable: st.stop() ends the script
 
 
+# ---------------------------------------------------------------- the moment a page reads
+
+
+DANISH_TIME = ZoneInfo("Europe/Copenhagen")
+
+
+def _url_day(raw: object) -> date | None:
+    try:
+        return date.fromisoformat(str(raw or ""))
+    except ValueError:
+        return None
+
+
+def asof_day() -> date | None:
+    """The day chosen (the date picker, else `?asof=` in the URL before the picker is drawn), or
+    None for the live store. A day from today on is the live store."""
+    day = st.session_state["asof"] if "asof" in st.session_state else _url_day(st.query_params.get("asof"))
+    if isinstance(day, datetime):
+        day = day.date()
+    if not isinstance(day, date) or day >= datetime.now(DANISH_TIME).date():
+        return None
+    return day
+
+
+def asof() -> datetime | None:
+    """The moment the pages read: the end of the chosen day in Danish time, or None (live, also
+    for a day the store cannot show exactly: asof_problem() says why)."""
+    if getattr(_run, "live", False):
+        return None
+    day = asof_day()
+    if day is None or day < first_day():
+        return None
+    when = datetime.combine(day, time.max, tzinfo=DANISH_TIME)
+    return when if _readable(when) else None
+
+
+def _readable(when: datetime) -> bool:
+    """store.readable_at, asked once per script run and moment."""
+    seen = getattr(_run, "readable", None)
+    if seen is None:
+        seen = _run.readable = {}
+    if when not in seen:
+        seen[when] = store.readable_at(get_connection(), when)
+    return seen[when]
+
+
+def asof_problem() -> str | None:
+    """Why the day asked for (in the URL this run started with, or the picker) is not shown:
+    'early' (before the store existed) or 'expired' (older than the retention, not pinned)."""
+    if getattr(_run, "live", False):
+        return None
+    day = asof_day() or getattr(_run, "url_day", None)
+    if day is None or day >= datetime.now(DANISH_TIME).date():
+        return None
+    if day < first_day():
+        return "early"
+    return None if _readable(datetime.combine(day, time.max, tzinfo=DANISH_TIME)) else "expired"
+
+
+_run = threading.local()
+
+
+def start_run(*, live: bool) -> None:
+    """At the top of every script run: whether this page reads the live store whatever the URL
+    says (the data page: uploads and undo act on the store as it is now)."""
+    _run.live = live
+    _run.readable = {}
+    _run.url_day = _url_day(st.query_params.get("asof"))
+
+
+_first: dict[int, date] = {}
+
+
+def first_day() -> date:
+    """The day the store was created (in Danish time): no earlier day can be shown."""
+    con = get_connection()
+    if id(con) not in _first:
+        when = store.first_snapshot_time(con)
+        _first.clear()
+        _first[id(con)] = when.astimezone(DANISH_TIME).date() if when else date.today()
+    return _first[id(con)]
+
+
+def moment() -> Moment:
+    """What the next query reads: the live store at its newest snapshot, or a past moment."""
+    when = asof()
+    if when is not None:
+        return ("asof", when)
+    return ("live", store.snapshot_id(get_connection()))
+
+
+_reading = threading.local()
+_attach_lock = threading.Lock()
+_attached: OrderedDict[datetime, str] = OrderedDict()
+_attached_to: list[int] = [0]  # which connection the names above belong to
+
+
+def _past(con: duckdb.DuckDBPyConnection, when: datetime) -> str:
+    """The name the store as it stood at `when` is attached under (read-only), attaching it once."""
+    with _attach_lock:
+        if _attached_to[0] != id(con):  # a new connection (the catalog was restored): none attached
+            _attached.clear()
+            _attached_to[0] = id(con)
+        if when in _attached:
+            _attached.move_to_end(when)
+            return _attached[when]
+        name = f"lake_{when:%Y%m%d%H%M%S%f}"
+        store.attach(con, store.location(), name, snapshot_time=when)
+        _attached[when] = name
+        while len(_attached) > _ASOF_KEPT:
+            _, old = _attached.popitem(last=False)
+            con.execute(f"DETACH {old}")
+        return name
+
+
 def cursor() -> duckdb.DuckDBPyConnection:
-    """A cursor for one query."""
-    return get_connection().cursor()
+    """A cursor for one query, on the moment the calling cached function reads (live by default)."""
+    con = get_connection()
+    m: Moment | None = getattr(_reading, "moment", None)
+    if m is not None and m[0] == "asof":
+        return store.cursor(con, _past(con, m[1]))
+    return store.cursor(con)
+
+
+def cached(fn: Callable[P, R]) -> Callable[P, R]:
+    """st.cache_data keyed by the moment read as well as by the arguments."""
+
+    def run(m: Moment, *args: Any, **kwargs: Any) -> R:
+        before = getattr(_reading, "moment", None)
+        _reading.moment = m
+        try:
+            return fn(*args, **kwargs)
+        finally:
+            _reading.moment = before
+
+    # Streamlit keys a cache by module and qualified name: one cache per wrapped function.
+    run.__module__, run.__qualname__, run.__name__ = fn.__module__, fn.__qualname__, fn.__name__
+    inner = st.cache_data(show_spinner=False)(run)
+
+    @functools.wraps(fn)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        m = getattr(_reading, "moment", None) or moment()  # a cached call inside another reads the same
+        return inner(m, *args, **kwargs)
+
+    wrapper.clear = inner.clear  # type: ignore[attr-defined]
+    return wrapper
 
 
 def clear_caches() -> None:
-    """After an upload or undo every cached query result is stale."""
+    """Not needed for correctness (results are keyed by snapshot); frees the memory of old results
+    after this process's own upload or undo."""
     st.cache_data.clear()

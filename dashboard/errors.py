@@ -28,3 +28,25 @@ def show_internal(exc: BaseException) -> None:
             "så giv fejl-id'et til den, der driver Overblik."
         ).format(id=error_id)
     )
+
+
+def store_damaged(exc: BaseException) -> None:
+    """The store cannot be opened or read: say what is wrong and what brings it back (no traceback,
+    no crash loop: the next rerun tries again). Paths stay in the log, under the error id."""
+    import store
+
+    error_id = report(exc)
+    if isinstance(exc, store.LegacyStore):
+        text = (
+            "Overblik kan ikke åbne sine data: de er gemt i formatet fra før version 3. Den, der driver "
+            "Overblik, flytter dem over med `python -m loaders rebuild --from` (se docs/deploy.md). "
+            "Fejl-id {id}."
+        )
+    else:
+        text = (
+            "Overblik kan ikke læse sine data: kataloget eller en datafil mangler eller er beskadiget. "
+            "Intet er ændret. Den, der driver Overblik, kan hente den seneste sikkerhedskopi tilbage "
+            "(`python -m loaders restore`) eller genopbygge fra de gemte originalfiler "
+            "(`python -m loaders rebuild`); se docs/deploy.md. Fejl-id {id}."
+        )
+    st.error(t(text).format(id=error_id))

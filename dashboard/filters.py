@@ -91,9 +91,65 @@ def sidebar() -> Filters:
             for key, label in MORE:
                 _choice(key, label, options[key])
         st.button(t("Nulstil filtre"), on_click=_reset, key="reset_filters")
-        when = queries.data_as_of()
-        if when is not None:
-            from dashboard import format as fmt
-
-            st.caption(f"{t('Data pr.')} {fmt.date_long(when, lang())}")
+        asof_picker()
     return current()
+
+
+def asof_picker() -> None:
+    """The day the pages show the data as they stood (bound to `?asof=`); empty is today."""
+    from datetime import datetime
+
+    from dashboard import db
+
+    today = datetime.now(db.DANISH_TIME).date()
+    st.date_input(
+        t("Vis data som de var den"),
+        value=None,
+        min_value=db.first_day(),
+        max_value=today,
+        key="asof",
+        bind="query-params",
+        format="DD.MM.YYYY",
+        help=t(
+            "Tom: de nyeste data. En dato: alle sider viser data, som de var ved dagens slutning, "
+            "fx som udvalget så dem på sit sidste møde."
+        ),
+    )
+
+
+def _back_to_today() -> None:
+    st.session_state["asof"] = None
+
+
+def asof_banner() -> None:
+    """Above every page that shows data of the past: which day, and the way back to today."""
+    from dashboard import db
+    from dashboard import format as fmt
+
+    problem = db.asof_problem()
+    if problem == "early":
+        st.warning(
+            t("Overblik kan vise data fra og med {day}. Siden viser de nyeste data.").format(
+                day=fmt.date_long(db.first_day(), lang())
+            )
+        )
+        return
+    if problem == "expired":
+        st.warning(
+            t(
+                "Data fra {day} kan ikke vises: så gamle tilstande gemmes kun for datoer, som et bilag "
+                "eller et gemt link bruger. Siden viser de nyeste data."
+            ).format(day=fmt.date_long(db.asof_day() or db.first_day(), lang()))
+        )
+        return
+    day = db.asof_day() if db.asof() else None
+    if day is None:
+        return
+    c1, c2 = st.columns([5, 1], vertical_alignment="center")
+    c1.info(
+        t(
+            "Du ser data, som de var ved udgangen af {day}. Senere indlæsninger og rettelser er ikke med."
+        ).format(day=fmt.date_long(day, lang())),
+        icon=":material/history:",
+    )
+    c2.button(t("Vis dagens data"), on_click=_back_to_today, key="asof_today")

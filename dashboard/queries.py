@@ -1,6 +1,7 @@
 """Every SELECT of the dashboard: named functions over the public views, parameterised, cached.
 
-Each function takes a Filters (hashable, so it keys st.cache_data) and returns a DataFrame.
+Each function takes a Filters (hashable) and returns a DataFrame, cached under the filters and the
+moment read (dashboard.db.cached: the newest snapshot, or the date of `?asof=`).
 Filters reach SQL only as parameters; the WHERE fragments below hold nothing but our own
 column names. Aggregation happens in DuckDB; detail tables are capped at DETAIL_LIMIT rows.
 """
@@ -12,9 +13,8 @@ from decimal import Decimal
 from typing import Any
 
 import pandas as pd
-import streamlit as st
 
-from dashboard.db import cursor
+from dashboard.db import cached, cursor
 
 DETAIL_LIMIT = 1000  # rows sent to the browser in one table; the download buttons fetch everything
 
@@ -95,7 +95,7 @@ def _one(sql: str, params: list[Any] | None = None) -> Any:
 # ---------------------------------------------------------------- filters and status
 
 
-@st.cache_data(show_spinner=False)
+@cached
 def is_empty() -> bool:
     """True when nothing has been loaded yet."""
     return not _one(
@@ -104,7 +104,7 @@ def is_empty() -> bool:
     )
 
 
-@st.cache_data(show_spinner=False)
+@cached
 def year_bounds() -> tuple[int, int] | None:
     """The first and last year anything in the data touches."""
     row = _row(
@@ -116,7 +116,7 @@ def year_bounds() -> tuple[int, int] | None:
     return (int(row[0]), int(row[1])) if row and row[0] is not None else None
 
 
-@st.cache_data(show_spinner=False)
+@cached
 def filter_options(f: Filters) -> dict[str, list[str]]:
     """Choices of each filter that exist under the other filters."""
     out: dict[str, list[str]] = {}
@@ -150,7 +150,7 @@ def filter_options(f: Filters) -> dict[str, list[str]]:
     return out
 
 
-@st.cache_data(show_spinner=False)
+@cached
 def data_as_of() -> pd.Timestamp | None:
     """When the latest upload was made."""
     return _one("SELECT max(uploaded_at) FROM batches")
@@ -159,7 +159,7 @@ def data_as_of() -> pd.Timestamp | None:
 MAX_ROW_RANGES = 20  # row ranges named per upload in a source list; the count is always whole
 
 
-@st.cache_data(show_spinner=False)
+@cached
 def sources(view: str, f: Filters) -> pd.DataFrame:
     """The uploads behind the rows a figure shows: file, sheet, the sheet's rows (Excel numbering,
     as ranges), when and by whom."""
@@ -209,7 +209,7 @@ class Kpis:
     capacity: Decimal | None
 
 
-@st.cache_data(show_spinner=False)
+@cached
 def kpis(f: Filters) -> Kpis:
     """Headline figures under the filters."""
     wm, pm = where("meetings_v", f)
@@ -252,7 +252,7 @@ def kpis(f: Filters) -> Kpis:
     )
 
 
-@st.cache_data(show_spinner=False)
+@cached
 def activity_per_month(f: Filters) -> pd.DataFrame:
     """Meetings and events per month and kind: the compact timeline of recent activity."""
     w, p = where("meetings_v", f)
@@ -266,7 +266,7 @@ def activity_per_month(f: Filters) -> pd.DataFrame:
 # ---------------------------------------------------------------- network activity
 
 
-@st.cache_data(show_spinner=False)
+@cached
 def meetings(f: Filters, limit: int | None = DETAIL_LIMIT) -> pd.DataFrame:
     """One row per meeting or event."""
     w, p = where("meetings_v", f)
@@ -277,7 +277,7 @@ def meetings(f: Filters, limit: int | None = DETAIL_LIMIT) -> pd.DataFrame:
     )
 
 
-@st.cache_data(show_spinner=False)
+@cached
 def cadence(f: Filters, today: str) -> pd.DataFrame:
     """Per network: meetings, last meeting, median interval, target interval and whether it is overdue."""
     w, p = where("meetings_v", f, "m")
@@ -300,7 +300,7 @@ def cadence(f: Filters, today: str) -> pd.DataFrame:
 # ---------------------------------------------------------------- people and organisations
 
 
-@st.cache_data(show_spinner=False)
+@cached
 def people(
     f: Filters, with_names: bool = True, limit: int | None = DETAIL_LIMIT, search: str = ""
 ) -> pd.DataFrame:
@@ -326,7 +326,7 @@ def people(
     )
 
 
-@st.cache_data(show_spinner=False)
+@cached
 def members_by_organisation(f: Filters) -> pd.DataFrame:
     """Members per canonical organisation, internal and external."""
     w, p = where("participants_v", f)
@@ -338,7 +338,7 @@ def members_by_organisation(f: Filters) -> pd.DataFrame:
     )
 
 
-@st.cache_data(show_spinner=False)
+@cached
 def members_by_sector(f: Filters) -> pd.DataFrame:
     """Members per sector of their organisation (unknown sector kept as 'unknown')."""
     w, p = where("participants_v", f, "v")
@@ -349,7 +349,7 @@ def members_by_sector(f: Filters) -> pd.DataFrame:
     )
 
 
-@st.cache_data(show_spinner=False)
+@cached
 def graph_edges(f: Filters, with_names: bool = True) -> pd.DataFrame:
     """person - organisation - network edges for the network graph."""
     w, p = where("participants_v", f)
@@ -360,7 +360,7 @@ def graph_edges(f: Filters, with_names: bool = True) -> pd.DataFrame:
     )
 
 
-@st.cache_data(show_spinner=False)
+@cached
 def people_counts(f: Filters) -> tuple[int, int, int]:
     """Memberships, internal and external, counted in the database (not in the shown rows)."""
     w, p = where("participants_v", f)
@@ -375,7 +375,7 @@ def people_counts(f: Filters) -> tuple[int, int, int]:
 # ---------------------------------------------------------------- EU projects
 
 
-@st.cache_data(show_spinner=False)
+@cached
 def eu_totals(f: Filters) -> tuple[int, Any, Any, int]:
     """Projects, the region's share, known total budgets and how many budgets are unknown."""
     w, p = where("eu_projects_v", f)
@@ -387,7 +387,7 @@ def eu_totals(f: Filters) -> tuple[int, Any, Any, int]:
     return int(row[0]), row[1], row[2], int(row[3])
 
 
-@st.cache_data(show_spinner=False)
+@cached
 def allocations_per_year(f: Filters) -> list[tuple[int, int]]:
     """(year, allocations) under the filters, the latest year first."""
     w, p = where("allocations_v", f, "a")
@@ -401,7 +401,7 @@ def allocation_count(f: Filters) -> int:
     return sum(n for _, n in allocations_per_year(f))
 
 
-@st.cache_data(show_spinner=False)
+@cached
 def meetings_by(f: Filters, column: str) -> pd.DataFrame:
     """Meetings counted per format or per kind (unknown format kept as 'unknown')."""
     col = {"format": "coalesce(format, 'unknown')", "kind": "kind"}[column]
@@ -409,13 +409,13 @@ def meetings_by(f: Filters, column: str) -> pd.DataFrame:
     return _df(f"SELECT {col} AS {column}, count(*) AS n FROM meetings_v WHERE {w} GROUP BY 1 ORDER BY 1", p)
 
 
-@st.cache_data(show_spinner=False)
+@cached
 def meeting_count(f: Filters) -> int:
     w, p = where("meetings_v", f)
     return int(_one(f"SELECT count(*) FROM meetings_v WHERE {w}", p))
 
 
-@st.cache_data(show_spinner=False)
+@cached
 def eu_projects(f: Filters, limit: int | None = DETAIL_LIMIT) -> pd.DataFrame:
     """One row per project and region."""
     w, p = where("eu_projects_v", f)
@@ -427,7 +427,7 @@ def eu_projects(f: Filters, limit: int | None = DETAIL_LIMIT) -> pd.DataFrame:
     )
 
 
-@st.cache_data(show_spinner=False)
+@cached
 def eu_share_per_year(f: Filters) -> pd.DataFrame:
     """The region's share of each project spread evenly over its years."""
     w, p = where("eu_projects_v", f)
@@ -443,7 +443,7 @@ def eu_share_per_year(f: Filters) -> pd.DataFrame:
     )
 
 
-@st.cache_data(show_spinner=False)
+@cached
 def eu_by_programme(f: Filters) -> pd.DataFrame:
     """Totals by programme: projects, the region's share, known total budgets."""
     w, p = where("eu_projects_v", f)
@@ -458,7 +458,7 @@ def eu_by_programme(f: Filters) -> pd.DataFrame:
 # ---------------------------------------------------------------- funding pools
 
 
-@st.cache_data(show_spinner=False)
+@cached
 def pool_years(f: Filters) -> pd.DataFrame:
     """Per pool and year: model, added, capacity, granted, paid, applied, remaining, band."""
     w, p = where("pools_v", f, "pv")
@@ -483,7 +483,7 @@ def pool_years(f: Filters) -> pd.DataFrame:
     )
 
 
-@st.cache_data(show_spinner=False)
+@cached
 def allocations(f: Filters, limit: int | None = DETAIL_LIMIT) -> pd.DataFrame:
     """One row per allocation, with the pool's band; the latest years first."""
     w, p = where("allocations_v", f, "a")
@@ -505,7 +505,7 @@ def allocations(f: Filters, limit: int | None = DETAIL_LIMIT) -> pd.DataFrame:
     )
 
 
-@st.cache_data(show_spinner=False)
+@cached
 def recipients(f: Filters, top: int = 15) -> pd.DataFrame:
     """Recipients ranked by money granted or paid."""
     w, p = where("allocations_v", f)

@@ -17,6 +17,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
+import store
 from dashboard.i18n import t
 from loaders.history import chain_head, history, live, original_file, redo, undo, undo_preview
 from loaders.ingest import FilePlan, Options, Progress, commit_plan, plan_file
@@ -55,7 +56,7 @@ def plan_upload(
     with tempfile.TemporaryDirectory() as d:
         path = Path(d) / f"upload{suffix}"
         path.write_bytes(data)
-        cur = con.cursor()  # the loader's registrations live on their own cursor
+        cur = store.cursor(con)  # the loader's registrations live on their own cursor
         try:
             return plan_file(cur, path, display_name=name, options=options, progress=progress)
         finally:
@@ -66,7 +67,7 @@ def save(
     con: duckdb.DuckDBPyConnection, fp: FilePlan, user: str, progress: Progress | None = None
 ) -> Problem | None:
     """Commit the plan as previewed; the problem when it cannot be (the data changed since)."""
-    cur = con.cursor()
+    cur = store.cursor(con)
     try:
         commit_plan(cur, fp, user=user, progress=progress)
     except LoaderError as e:
@@ -267,7 +268,7 @@ def _when(iso: str) -> str:
 
 def history_frame(con: duckdb.DuckDBPyConnection, lang: str = "da") -> pd.DataFrame:
     """Every batch, newest first, with what became of it."""
-    cur = con.cursor()
+    cur = store.cursor(con)
     h = history(cur)
     da = lang == "da"
     rows = []
@@ -311,7 +312,7 @@ def history_frame(con: duckdb.DuckDBPyConnection, lang: str = "da") -> pd.DataFr
 
 def undoable(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
     """The uploads one can undo (or, once undone, redo), newest first, each with its state."""
-    cur = con.cursor()
+    cur = store.cursor(con)
     out = [dict(b, live=live(cur, b["batch_id"])) for b in history(cur) if b["action"] == "ingest"]
     cur.close()
     return out
@@ -328,7 +329,7 @@ def undo_description(
     con: duckdb.DuckDBPyConnection, b: dict[str, Any], lang: str = "da"
 ) -> tuple[str, int | None]:
     """What undoing (or redoing) upload b does, in words; and the batch that blocks it, if any."""
-    cur = con.cursor()
+    cur = store.cursor(con)
     try:
         p = undo_preview(cur, chain_head(cur, b["batch_id"]))
     finally:
@@ -355,7 +356,7 @@ def undo_or_redo(
     con: duckdb.DuckDBPyConnection, batch_id: int, user: str | None, lang: str = "da"
 ) -> tuple[bool, str]:
     """Undo a live upload or redo an undone one; (ok, message in the UI language)."""
-    cur = con.cursor()
+    cur = store.cursor(con)
     try:
         if live(cur, batch_id):
             new = undo(cur, batch_id, user=user)
@@ -380,7 +381,7 @@ def undo_or_redo(
 
 def original(con: duckdb.DuckDBPyConnection, batch_id: int) -> tuple[str, bytes] | None:
     """The original file of a batch."""
-    return original_file(con.cursor(), batch_id)
+    return original_file(store.cursor(con), batch_id)
 
 
 def template(kind: str, lang: str = "da") -> bytes:

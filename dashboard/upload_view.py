@@ -8,6 +8,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+import store
 from dashboard import db, errors, queries, safe, upload
 from dashboard.i18n import lang, t
 from loaders.history import current_user
@@ -448,7 +449,7 @@ def history(con: Any) -> None:
 def quarantine(con: Any) -> None:
     """Rows set aside, with their reasons, and the user's own sheet with the cells marked."""
     L = lang()
-    rows = quarantined(con.cursor(), L)
+    rows = quarantined(store.cursor(con), L)
     if not rows:
         st.info(t("Ingen rækker er sat til side."))
         return

@@ -1,9 +1,11 @@
-"""The command line: python -m loaders ingest|summary|history|undo|redo|quarantine|templates ...
+"""The command line: python -m loaders ingest|summary|history|undo|redo|quarantine|templates|
+export|backup|restore|rebuild|maintain ...
 
 One contract for scripts, tests and the data page. Exit codes: 0 every file loaded, was a
 duplicate or was planned; 1 at least one file rejected (nothing of it written); 2 a usage error
-or a database that cannot be opened; 3 an internal error (a bug: its traceback goes to stderr).
-With --json, stdout is exactly one JSON document.
+or a store that cannot be opened; 3 an internal error (a bug: its traceback goes to stderr).
+With --json, stdout is exactly one JSON document (export writes the data itself instead).
+The store is --db PATH, else OVERBLIK_DB, else OVERBLIK_CATALOG, else data/overblik.sqlite.
 """
 
 from __future__ import annotations
@@ -25,8 +27,11 @@ from loaders.plan import SheetPlan
 from loaders.problems import LoaderError, Problem
 from loaders.quarantine import quarantined
 from loaders.validate import parse_setting
+from store import backup as backups
 
-RESERVED = {"backup", "rebuild", "erase"}
+PUBLIC_VIEWS = ("participants_v", "meetings_v", "eu_projects_v", "pools_v", "allocations_v")
+
+RESERVED = {"erase"}
 
 # The command line's own words; messages about data come from loaders.problems.
 WORDS = {
@@ -84,6 +89,35 @@ WORDS = {
     ),
     "nothing_quarantined": ("Ingen rækker er sat til side.", "No rows are set aside."),
     "template": ("Skabelon", "Template"),
+    "asof_form": (
+        "--asof skal være en dato som 2025-11-20: {v!r}",
+        "--asof must be a date like 2025-11-20: {v!r}",
+    ),
+    "asof_early": (
+        "Datalageret kan vise data fra og med {first}, ikke fra {v}.",
+        "The store can show data from {first} on, not from {v}.",
+    ),
+    "asof_expired": (
+        "Datalageret kan ikke vise {v} nøjagtigt: tilstande ældre end opbevaringsperioden gemmes kun for "
+        "fastholdte datoer (bilag, gemte links).",
+        "The store cannot show {v} exactly: states older than the retention are kept only for pinned "
+        "dates (annexes, saved links).",
+    ),
+    "parquet_out": ("--format parquet skal have --out FIL", "--format parquet needs --out FILE"),
+    "written": ("Skrevet: {f}", "Written: {f}"),
+    "backed_up": ("Sikkerhedskopi i {out} ({n} datafiler).", "Backup in {out} ({n} data files)."),
+    "restored": (
+        "Sikkerhedskopien {b} (taget {made}) er hentet tilbage.",
+        "The backup {b} (made {made}) is restored.",
+    ),
+    "rebuilt": (
+        "Nyt datalager {new}: {n} indlæsninger og fortrydelser genafspillet; alle visninger er ens.",
+        "New store {new}: {n} uploads and undos replayed; every view is the same.",
+    ),
+    "maintained": (
+        "{merged} små datafiler slået sammen, {expired} gamle øjebliksbilleder udløbet, {deleted} filer slettet.",
+        "{merged} small data files merged, {expired} old snapshots expired, {deleted} files deleted.",
+    ),
     "stage_read": ("læser", "reading"),
     "stage_check": ("tjekker", "checking"),
     "stage_plan": ("planlægger", "planning"),
@@ -115,7 +149,9 @@ def _parser() -> argparse.ArgumentParser:
     def common(sp: argparse.ArgumentParser, db: bool = True) -> None:
         if db:
             sp.add_argument(
-                "--db", help="database file (default: env OVERBLIK_DB, else data/overblik.duckdb)"
+                "--db",
+                help="the store's catalog file (default: env OVERBLIK_DB, else OVERBLIK_CATALOG, "
+                "else data/overblik.sqlite); its data files are in the folder <name>.lake beside it",
             )
         sp.add_argument("--json", action="store_true", help="print exactly one JSON document")
         sp.add_argument("--lang", choices=("da", "en"), default="da")
@@ -140,6 +176,28 @@ def _parser() -> argparse.ArgumentParser:
         u = sub.add_parser(name, help=what)
         u.add_argument("batch_id", type=int)
         common(u)
+    ex = sub.add_parser("export", help="a public view as data (stdout unless --out)")
+    ex.add_argument("view", choices=PUBLIC_VIEWS)
+    ex.add_argument("--format", choices=("csv", "json", "parquet"), default="csv")
+    ex.add_argument("--out", type=Path, help="file to write (parquet needs one)")
+    ex.add_argument("--asof", help="the view as it stood at the end of this date (YYYY-MM-DD)")
+    common(ex)
+    b = sub.add_parser("backup", help="a consistent backup into a new folder, while the app runs")
+    b.add_argument("out", type=Path)
+    common(b)
+    r = sub.add_parser("restore", help="put a backup back as the store (the old one is kept aside)")
+    r.add_argument("backup", type=Path)
+    r.add_argument("--replace", action="store_true", help="a store exists: move it aside and restore")
+    common(r)
+    rb = sub.add_parser("rebuild", help="replay the stored original files and history into a new store")
+    rb.add_argument("--catalog", required=True, help="the new store's catalog file (must not exist)")
+    rb.add_argument("--from", dest="source", help="the store to replay (default: --db or the configured one)")
+    common(rb)
+    m = sub.add_parser("maintain", help="merge small data files, expire old snapshots")
+    m.add_argument(
+        "--keep-days", type=int, help="snapshots kept (default: env OVERBLIK_RETENTION_DAYS, else 400)"
+    )
+    common(m)
     t = sub.add_parser("templates", help="write one .xlsx template per kind")
     t.add_argument("outdir", type=Path)
     common(t, db=False)
@@ -220,11 +278,16 @@ def _human_ingest(entries: list[dict[str, Any]], lang: str) -> str:
     return "\n".join(lines)
 
 
+READ_ONLY = {"summary", "history", "quarantine", "export"}
+
+
 def _open(args: argparse.Namespace) -> Any:
     try:
-        return store.connect(args.db)
-    except store.DatabaseBusy as e:
-        raise LoaderError(Problem("db.busy", file=str(e.path))) from None
+        return store.connect(args.db, read_only=args.command in READ_ONLY)
+    except store.LegacyStore as e:
+        raise LoaderError(Problem("db.legacy", params={"file": e.where})) from None
+    except store.StoreDamaged as e:
+        raise LoaderError(Problem("db.damaged", params={"file": e.where, "detail": e.detail})) from None
 
 
 def _progress(lang: str) -> Any:
@@ -288,6 +351,10 @@ def run(argv: list[str]) -> tuple[int, Any, str]:
             paths = write_templates(args.outdir, lang=lang)
             doc = {"templates": [str(p) for p in paths]}
             return 0, doc, "\n".join(f"{w('template', lang)}: {p}" for p in paths)
+        if args.command in OPERATIONS:
+            return OPERATIONS[args.command](args, lang)
+        if args.command == "export":
+            return _export(args, lang)
         con = _open(args)
         try:
             if args.command == "ingest":
@@ -324,12 +391,146 @@ def run(argv: list[str]) -> tuple[int, Any, str]:
         return 2, {"error": {"code": "usage", "message": str(e)}}, f"{w('usage', lang)}: {e}"
     except LoaderError as e:
         p = e.problem
-        code = 2 if p.code in ("db.busy",) else 1
+        code = 2 if p.code.startswith("db.") else 1
         return code, {"error": {"code": p.code, "message": p.message(lang)}}, p.message(lang)
     except _Partial as e:
         return _internal(e.exc, lang, {"files": e.entries})
     except Exception as e:  # our own bug: never disguised as bad input
         return _internal(e, lang, {})
+
+
+def _asof(text: str | None, lang: str) -> Any:
+    """--asof DATE: the end of that day in Danish time."""
+    if not text:
+        return None
+    from datetime import date, datetime, time
+    from zoneinfo import ZoneInfo
+
+    try:
+        day = date.fromisoformat(text)
+    except ValueError:
+        raise UsageError(w("asof_form", lang, v=text)) from None
+    return datetime.combine(day, time.max, tzinfo=ZoneInfo("Europe/Copenhagen"))
+
+
+def _export(args: argparse.Namespace, lang: str) -> tuple[int, Any, str]:
+    """A public view as data: CSV as the dashboard's downloads (Danish Excel), JSON as a list of
+    objects with amounts as strings (exact), Parquet typed."""
+    if args.format == "parquet" and not args.out:
+        raise UsageError(w("parquet_out", lang))
+    when = _asof(args.asof, lang)
+    con = _open(args)
+    try:
+        if when is not None:
+            first = store.first_snapshot_time(con)
+            if first is not None and when < first:
+                raise UsageError(w("asof_early", lang, v=args.asof, first=first.date().isoformat()))
+            if not store.readable_at(con, when):
+                raise UsageError(w("asof_expired", lang, v=args.asof))
+            store.attach(con, store.location(args.db), "past", snapshot_time=when)
+            con.execute("USE past")
+        cur = con.execute(f"SELECT * FROM {args.view}")  # noqa: S608 - a name from PUBLIC_VIEWS only
+        if args.format == "parquet":
+            import pyarrow.parquet as pq
+
+            pq.write_table(cur.fetch_arrow_table(), args.out)
+            return 0, {"written": str(args.out)}, w("written", lang, f=args.out)
+        import pandas as pd
+
+        # Python values, not .df(): DECIMAL stays Decimal (a DataFrame would make amounts floats).
+        df = pd.DataFrame(cur.fetchall(), columns=[d[0] for d in cur.description], dtype=object)
+    finally:
+        con.close()
+    if args.format == "csv":
+        from dashboard.export import to_csv
+
+        data = to_csv(df)
+    else:
+        data = (json.dumps(_records(df), ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+    if args.out:
+        args.out.write_bytes(data)
+        return 0, {"written": str(args.out)}, w("written", lang, f=args.out)
+    return 0, _RAW(data), ""
+
+
+class _RAW(bytes):
+    """Output written to stdout as it is (an export without --out)."""
+
+
+def _records(df: Any) -> list[dict[str, Any]]:
+    import datetime as dt
+    from decimal import Decimal
+
+    import pandas as pd
+
+    def value(v: Any) -> Any:
+        if v is None or v is pd.NaT or (isinstance(v, float) and v != v) or v is pd.NA:
+            return None
+        if isinstance(v, Decimal):
+            return format(v, "f")  # exact: 1650000.50, never a float
+        if isinstance(v, (pd.Timestamp, dt.datetime)):
+            return v.isoformat()
+        if isinstance(v, dt.date):
+            return v.isoformat()
+        if hasattr(v, "item"):
+            return v.item()
+        return v
+
+    cols = list(df.columns)
+    return [dict(zip(cols, (value(v) for v in row), strict=True)) for row in df.itertuples(index=False)]
+
+
+def _backup(args: argparse.Namespace, lang: str) -> tuple[int, Any, str]:
+    try:
+        m = backups.backup(args.out, args.db)
+    except backups.BackupError as e:
+        raise UsageError(str(e)) from None
+    return (
+        0,
+        {"backup": str(args.out), "files": len(m["files"]), "snapshot": m["snapshot"]},
+        w("backed_up", lang, out=args.out, n=len(m["files"])),
+    )
+
+
+def _restore(args: argparse.Namespace, lang: str) -> tuple[int, Any, str]:
+    try:
+        m = backups.restore(args.backup, args.db, replace=args.replace)
+    except backups.BackupError as e:
+        raise UsageError(str(e)) from None
+    con = _open(args)  # opens, and proves the restored store reads
+    try:
+        s = summary(con)
+    finally:
+        con.close()
+    return (
+        0,
+        {"restored": str(args.backup), "made": m["made"], "summary": s},
+        w("restored", lang, b=args.backup, made=m["made"]),
+    )
+
+
+def _rebuild(args: argparse.Namespace, lang: str) -> tuple[int, Any, str]:
+    from store import rebuild
+
+    try:
+        report = rebuild.rebuild(args.source or args.db, args.catalog)
+    except rebuild.RebuildError as e:
+        raise UsageError(str(e)) from None
+    return 0, report, w("rebuilt", lang, new=args.catalog, n=report["replayed"])
+
+
+def _maintain(args: argparse.Namespace, lang: str) -> tuple[int, Any, str]:
+    from store import maintain
+
+    con = _open(args)
+    try:
+        report = maintain.maintain(con, keep_days=args.keep_days)
+    finally:
+        con.close()
+    return 0, report, w("maintained", lang, **report)
+
+
+OPERATIONS = {"backup": _backup, "restore": _restore, "rebuild": _rebuild, "maintain": _maintain}
 
 
 def _internal(exc: BaseException, lang: str, doc: dict[str, Any]) -> tuple[int, Any, str]:
@@ -344,7 +545,10 @@ def main(argv: list[str] | None = None) -> int:
     """Entry point."""
     argv = list(sys.argv[1:] if argv is None else argv)
     code, doc, text = run(argv)
-    if "--json" in argv:
+    if isinstance(doc, _RAW):
+        sys.stdout.buffer.write(doc)
+        sys.stdout.flush()
+    elif "--json" in argv:
         sys.stdout.write(json.dumps(doc, ensure_ascii=False, default=str) + "\n")
     else:
         stream = sys.stderr if code in (2, 3) else sys.stdout

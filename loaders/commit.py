@@ -15,7 +15,7 @@ import duckdb
 from loaders import parse as P
 from loaders.plan import SheetPlan, latest_batch
 from loaders.problems import LoaderError, Problem
-from store import first_row, rollback
+from store import first_row, next_batch_id, rollback, write_lock
 from store.tables import TABLES
 
 
@@ -37,12 +37,41 @@ def commit(
     options: dict[str, Any],
     base: int,
     user: str,
+    at: datetime | None = None,
 ) -> list[SheetPlan]:
-    """Write every planned sheet of one file as a batch each, in one transaction."""
+    """Write every planned sheet of one file as a batch each, in one transaction (at: the time to
+    record, for a rebuild that replays history; else now)."""
     todo = [p for p in plans if p.status == "planned"]
     if not todo:
         return plans
-    now = datetime.now()
+    now = at or datetime.now()
+    with write_lock(con):
+        _commit(
+            con,
+            todo,
+            sha=sha,
+            content=content,
+            file_name=file_name,
+            options=options,
+            base=base,
+            user=user,
+            now=now,
+        )
+    return plans
+
+
+def _commit(
+    con: duckdb.DuckDBPyConnection,
+    todo: list[SheetPlan],
+    *,
+    sha: str,
+    content: bytes,
+    file_name: str,
+    options: dict[str, Any],
+    base: int,
+    user: str,
+    now: datetime,
+) -> None:
     con.execute("BEGIN TRANSACTION")
     try:
         if latest_batch(con) != base:
@@ -66,7 +95,6 @@ def commit(
         for p in todo:
             p.status, p.batch_id = "planned", None
         raise
-    return plans
 
 
 def _commit_sheet(
@@ -84,7 +112,7 @@ def _commit_sheet(
     keys = table.key
     cols = [c for c, _ in table.columns] + ["src_row"]
     col_list = ", ".join(f'"{c}"' for c in cols)
-    batch = int(con.execute("SELECT nextval('batch_seq')").fetchall()[0][0])
+    batch = next_batch_id(con)
     con.execute(
         "INSERT INTO batches (batch_id, file_name, sheet, sha256, kind, action, uploaded_by, uploaded_at, "
         "rows_new, rows_changed, rows_unchanged, rows_missing, rows_rejected, rows_removed, rows_skipped, options) "

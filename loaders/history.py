@@ -18,7 +18,7 @@ from typing import Any
 import duckdb
 
 from loaders.problems import LoaderError, Problem
-from store import DATA_TABLES, first_row, rollback
+from store import DATA_TABLES, first_row, next_batch_id, rollback, write_lock
 
 
 def current_user() -> str:
@@ -77,47 +77,70 @@ def chain_head(con: duckdb.DuckDBPyConnection, batch_id: int) -> int:
         batch_id = int(row[0])
 
 
-def undo(con: duckdb.DuckDBPyConnection, batch_id: int, *, user: str | None = None) -> int:
+def undo(
+    con: duckdb.DuckDBPyConnection, batch_id: int, *, user: str | None = None, at: datetime | None = None
+) -> int:
     """Take back what batch_id did and return the new batch's id.
 
     Undoing an undo is a redo. A batch that was undone and redone is undone again by reversing
     the redo, so "undo 7" always means: make 7's effect go away.
     """
-    if _batch(con, batch_id) is None:
-        raise LoaderError(Problem("undo.not_found", params={"batch_id": batch_id}))
-    if not live(con, batch_id):
-        raise LoaderError(
-            Problem("undo.already", params={"batch_id": batch_id, "by": chain_head(con, batch_id)})
-        )
-    return _reverse(con, chain_head(con, batch_id), user)
+    with write_lock(con):  # checked and done with no other writer in between
+        if _batch(con, batch_id) is None:
+            raise LoaderError(Problem("undo.not_found", params={"batch_id": batch_id}))
+        if not live(con, batch_id):
+            raise LoaderError(
+                Problem("undo.already", params={"batch_id": batch_id, "by": chain_head(con, batch_id)})
+            )
+        return _reverse(con, chain_head(con, batch_id), user, at)
 
 
-def redo(con: duckdb.DuckDBPyConnection, batch_id: int, *, user: str | None = None) -> int:
+def redo(
+    con: duckdb.DuckDBPyConnection, batch_id: int, *, user: str | None = None, at: datetime | None = None
+) -> int:
     """Put back what an undone batch did (by reversing its undo); return the new batch's id."""
-    if _batch(con, batch_id) is None:
-        raise LoaderError(Problem("undo.not_found", params={"batch_id": batch_id}))
-    if live(con, batch_id):
-        raise LoaderError(Problem("redo.not_undone", params={"batch_id": batch_id}))
-    return _reverse(con, chain_head(con, batch_id), user)
+    with write_lock(con):
+        if _batch(con, batch_id) is None:
+            raise LoaderError(Problem("undo.not_found", params={"batch_id": batch_id}))
+        if live(con, batch_id):
+            raise LoaderError(Problem("redo.not_undone", params={"batch_id": batch_id}))
+        return _reverse(con, chain_head(con, batch_id), user, at)
 
 
-def _reverse(con: duckdb.DuckDBPyConnection, batch_id: int, user: str | None) -> int:
-    """Reverse batch_id, the head of its chain: a new undo batch."""
+def reverse_head(
+    con: duckdb.DuckDBPyConnection, batch_id: int, *, user: str | None = None, at: datetime | None = None
+) -> int:
+    """Reverse batch_id, which must be the head of its undo chain (a rebuild replaying an undo or
+    a redo exactly as recorded)."""
+    with write_lock(con):
+        if _batch(con, batch_id) is None or chain_head(con, batch_id) != batch_id:
+            raise LoaderError(Problem("undo.not_found", params={"batch_id": batch_id}))
+        return _reverse(con, batch_id, user, at)
+
+
+def _reverse(con: duckdb.DuckDBPyConnection, batch_id: int, user: str | None, at: datetime | None) -> int:
+    """Reverse batch_id, the head of its chain: a new undo batch (under the writers' lock)."""
     row = _batch(con, batch_id)
     assert row is not None and row[2] is None
     for table in DATA_TABLES:
         later = _blocking_batch(con, table, batch_id)
         if later is not None:
             raise LoaderError(Problem("undo.superseded", params={"batch_id": batch_id, "later": later}))
+    return _reverse_now(con, batch_id, row, user, at)
+
+
+def _reverse_now(
+    con: duckdb.DuckDBPyConnection, batch_id: int, row: tuple[Any, ...], user: str | None, at: datetime | None
+) -> int:
     con.execute("BEGIN TRANSACTION")
     try:
-        new = int(con.execute("SELECT nextval('batch_seq')").fetchall()[0][0])
+        new = next_batch_id(con)
         for table in DATA_TABLES:
             _reverse_table(con, table, batch_id, new)
         con.execute(
             "INSERT INTO batches (batch_id, file_name, sheet, sha256, kind, action, undoes, uploaded_by, uploaded_at) "
             "VALUES (?, ?, ?, ?, ?, 'undo', ?, ?, ?)",
-            [new, row[3], row[4], row[5], row[6], batch_id, user or current_user(), datetime.now()],
+            [new, row[3], row[4], row[5], row[6], batch_id, user or current_user(), at or datetime.now()],
         )
         con.execute("UPDATE batches SET undone_by = ? WHERE batch_id = ?", [new, batch_id])
         con.execute("COMMIT")

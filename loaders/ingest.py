@@ -11,6 +11,7 @@ import hashlib
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -282,7 +283,12 @@ def plan_file(
 
 
 def commit_plan(
-    con: duckdb.DuckDBPyConnection, fp: FilePlan, *, user: str | None = None, progress: Progress | None = None
+    con: duckdb.DuckDBPyConnection,
+    fp: FilePlan,
+    *,
+    user: str | None = None,
+    progress: Progress | None = None,
+    at: datetime | None = None,
 ) -> FilePlan:
     """Commit a plan as shown; LoaderError('plan.stale') when another batch came in since it was made."""
     if not fp.can_commit:
@@ -298,6 +304,7 @@ def commit_plan(
         options=fp.options.as_json(),
         base=fp.base,
         user=user or current_user(),
+        at=at,
     )
     return fp
 

@@ -16,6 +16,7 @@ which the child reports progress and its result.
 from __future__ import annotations
 
 import ctypes
+import faulthandler
 import os
 import pickle
 import resource
@@ -112,6 +113,7 @@ def _recv(sock: socket.socket) -> object | None:
 
 def _child_main(sock: socket.socket, fn: Callable[..., Any], args: tuple[Any, ...], limits: Limits) -> None:
     """In the child: set the limits, run, send back exactly one result (or die trying)."""
+    faulthandler.disable()  # an abort at a limit is expected and reported by the parent, not dumped
     resource.setrlimit(resource.RLIMIT_AS, (limits.memory_mb * MB, limits.memory_mb * MB))
     resource.setrlimit(resource.RLIMIT_CPU, (limits.cpu_seconds, limits.cpu_seconds + 5))
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # a Ctrl-C belongs to the parent

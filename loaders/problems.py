@@ -168,9 +168,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Organisation '{value}' looks like '{similar}'. Check whether they are the same (alias list).",
     ),
     # database
-    "db.busy": (
-        "Databasen er i brug af et andet program (sandsynligvis dashboardet). Luk det, eller brug dataside­uploaden, og prøv igen.",
-        "The database is in use by another program (probably the dashboard). Close it, or upload through the data page, and try again.",
+    "db.damaged": (
+        "Datalageret {file} kan ikke åbnes: {detail}. Intet er ændret. Hent en sikkerhedskopi tilbage "
+        "(python -m loaders restore) eller genopbyg fra de gemte originalfiler (python -m loaders rebuild).",
+        "The store {file} cannot be opened: {detail}. Nothing was changed. Restore a backup "
+        "(python -m loaders restore) or rebuild from the stored original files (python -m loaders rebuild).",
+    ),
+    "db.legacy": (
+        "{file} er et datalager fra før version 3. Flyt det over med: python -m loaders rebuild --from {file}",
+        "{file} is a store from before version 3. Move it over with: python -m loaders rebuild --from {file}",
     ),
     "plan.stale": (
         "Data er ændret siden forhåndsvisningen (en anden har gemt imellemtiden). Tjek forhåndsvisningen igen, "

@@ -1,20 +1,28 @@
--- Overblik schema, version 2. Applied by store.connect(); every statement is idempotent.
+-- Overblik schema, version 3 (DuckLake). Applied by store.connect(); every statement is idempotent.
 -- Tables are private to the application; the *_v views are the public contract
 -- (documented in docs/data-dictionary.md). Amounts are DKK as DECIMAL(18,2); unknown is NULL.
+-- DuckLake has no primary keys or sequences: the loaders keep keys unique and number batches.
 
-CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL, applied_at TIMESTAMP NOT NULL);
+CREATE TABLE IF NOT EXISTS schema_version (
+    version      INTEGER NOT NULL,
+    applied_at   TIMESTAMP NOT NULL,
+    schema_hash  VARCHAR              -- what schema.sql, views.sql and the tables were when applied
+);
+
+-- One row every write transaction updates: on a PostgreSQL catalog two overlapping commits
+-- conflict here, so the second is refused instead of both numbering the same batch.
+CREATE TABLE IF NOT EXISTS store_version (version BIGINT NOT NULL);
 
 -- Original uploaded files, kept so history can return them and the database can be rebuilt.
 CREATE TABLE IF NOT EXISTS files (
-    sha256      VARCHAR PRIMARY KEY,
+    sha256      VARCHAR NOT NULL,
     file_name   VARCHAR NOT NULL,
     size_bytes  BIGINT NOT NULL,
     content     BLOB NOT NULL
 );
 
-CREATE SEQUENCE IF NOT EXISTS batch_seq START 1;
 CREATE TABLE IF NOT EXISTS batches (
-    batch_id        INTEGER PRIMARY KEY,
+    batch_id        INTEGER NOT NULL,
     file_name       VARCHAR NOT NULL,
     sheet           VARCHAR NOT NULL,
     sha256          VARCHAR NOT NULL,
@@ -55,3 +63,12 @@ CREATE TABLE IF NOT EXISTS quarantine (
 
 -- The data tables (networks, memberships, meetings, eu_projects, pools, allocations, ...) are
 -- declared in store/tables.py and created from there.
+
+-- Moments that must stay readable: an annex made for a meeting, an `asof` link in the audit log.
+-- `maintain` never expires the snapshot current at a pinned moment while the pin is within the
+-- retention (pinned_at younger than the retention).
+CREATE TABLE IF NOT EXISTS snapshot_pins (
+    moment     TIMESTAMPTZ NOT NULL,
+    pinned_at  TIMESTAMPTZ NOT NULL,
+    reason     VARCHAR NOT NULL
+);

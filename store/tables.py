@@ -31,13 +31,14 @@ class Table:
         """The columns as stored, bookkeeping included."""
         return [*self.columns, ("batch_id", "INTEGER"), ("src_row", "INTEGER")]
 
-    def create_sql(self) -> str:
-        """CREATE TABLE IF NOT EXISTS with the natural key as primary key."""
-        cols = ",\n    ".join(
-            f'"{c}" {t}' + (" NOT NULL" if c in self.key else "") for c, t in self.all_columns
-        )
-        keys = ", ".join(f'"{k}"' for k in self.key)
-        return f"CREATE TABLE IF NOT EXISTS {self.name} (\n    {cols},\n    PRIMARY KEY ({keys})\n);"
+    def create_sql(self, history: bool = False) -> str:
+        """CREATE TABLE IF NOT EXISTS; the history twin has the batch that replaced a row besides.
+        DuckLake has no primary keys: the loaders keep the natural key unique (plan and commit)."""
+        cols = [f'"{c}" {t}' + (" NOT NULL" if c in self.key else "") for c, t in self.all_columns]
+        if history:
+            cols.append('"superseded_by" INTEGER')
+        name = f"{self.name}_history" if history else self.name
+        return f"CREATE TABLE IF NOT EXISTS {name} ({', '.join(cols)});"
 
     def arrow_schema(self) -> pa.Schema:
         """The Arrow schema of the rows the loaders hand over (batch_id is set at commit)."""

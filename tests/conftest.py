@@ -14,7 +14,7 @@ ROOT = Path(__file__).resolve().parents[1]
 @pytest.fixture(scope="session")
 def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A fresh demo database built by `make demo` (the loader path), shared by the session; do not write to it."""
-    path = tmp_path_factory.mktemp("demo") / "demo.duckdb"
+    path = tmp_path_factory.mktemp("demo") / "demo.sqlite"
     subprocess.run(
         ["make", "--no-print-directory", "-s", "demo", f"DB={path}"],
         cwd=ROOT,

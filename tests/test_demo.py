@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-import duckdb
 import pytest
+
+import store
 
 
 @pytest.fixture(scope="module")
 def con(demo_db):
-    c = duckdb.connect(str(demo_db), read_only=True)
+    c = store.connect(demo_db, read_only=True)
     yield c
     c.close()
 

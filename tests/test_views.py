@@ -17,7 +17,7 @@ CONTRACT = {
 
 
 def test_public_views_have_exactly_the_contract_columns(tmp_path: Path) -> None:
-    con = store.connect(tmp_path / "v.duckdb")
+    con = store.connect(tmp_path / "v.sqlite")
     try:
         for view, columns in CONTRACT.items():
             got = [r[0] for r in con.execute(f"DESCRIBE {view}").fetchall()]

@@ -27,7 +27,7 @@ def _people(db: Path) -> list[str]:
 @pytest.fixture
 def two_uploads(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, int, int]:
     """A store with two member lists loaded: the first and a second that adds one person."""
-    db = tmp_path / "t.duckdb"
+    db = tmp_path / "t.sqlite"
     con = store.connect(db)
     first = ingest_file(con, write_xlsx(tmp_path / "foerste.xlsx", {"Deltagere": MEMBERS}), set_values=AI)
     second = ingest_file(
@@ -122,7 +122,7 @@ def _xlsx(tmp_path: Path, name: str, sheets: dict) -> tuple[str, bytes, str]:
 @pytest.fixture
 def empty_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A store that knows two networks (offered on the data page) and no members."""
-    db = tmp_path / "e.duckdb"
+    db = tmp_path / "e.sqlite"
     con = store.connect(db)
     networks = [
         ["Netværk", "Region"],

@@ -7,15 +7,15 @@ page that sums, filters or formats wrongly fails.
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
-import duckdb
 import pytest
 from streamlit.testing.v1 import AppTest
 
+import store
 from dashboard import format as fmt
 from dashboard.queries import DETAIL_LIMIT
+from store.backup import clone
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGES = [
@@ -38,10 +38,8 @@ TITLES = {
 
 @pytest.fixture(scope="module")
 def views(demo_db: Path, tmp_path_factory: pytest.TempPathFactory):
-    """A read-only connection to a copy of the demo database, to compute what the pages must show."""
-    copy = tmp_path_factory.mktemp("views") / "demo.duckdb"
-    shutil.copy(demo_db, copy)
-    con = duckdb.connect(str(copy), read_only=True)
+    """A read-only connection to the demo store (read beside the app), to compute what the pages must show."""
+    con = store.connect(demo_db, read_only=True)
     yield con
     con.close()
 
@@ -164,7 +162,7 @@ def test_english_interface(demo: Path) -> None:
 def test_empty_database_explains_how_to_load_data(
     page: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv("OVERBLIK_DB", str(tmp_path / "empty.duckdb"))
+    monkeypatch.setenv("OVERBLIK_DB", str(tmp_path / "empty.sqlite"))
     at = _app(page)
     assert any("Databasen er tom" in i.value and "make demo" in i.value for i in at.info)
     assert not at.metric
@@ -186,9 +184,8 @@ def test_search_finds_people_in_the_database(demo: Path, views) -> None:
 @pytest.fixture
 def big(demo_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """The demo database with 6,000 more memberships than a table shows at once."""
-    db = tmp_path / "big.duckdb"
-    shutil.copy(demo_db, db)
-    with duckdb.connect(str(db)) as con:
+    db = clone(demo_db, tmp_path / "big.sqlite")
+    with store.connect(db) as con:
         batch = con.execute("SELECT max(batch_id) FROM batches").fetchone()[0]
         con.execute(
             "INSERT INTO memberships (person, network, organisation, region, is_external, batch_id) "

@@ -38,14 +38,15 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def streamlit_server(db: Path, env: dict[str, str] | None = None) -> Iterator[str]:
-    """Streamlit serving app.py on db; yields its URL once the app answers."""
+def streamlit_server(db: Path | None, env: dict[str, str] | None = None) -> Iterator[str]:
+    """Streamlit serving app.py on db (None: the store env names); yields its URL once it answers."""
     port = free_port()
+    base = {k: v for k, v in os.environ.items() if k != "OVERBLIK_DB"}
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port)]
         + ["--server.headless", "true", "--browser.gatherUsageStats", "false"],
         cwd=ROOT,
-        env={**os.environ, "OVERBLIK_DB": str(db), **(env or {})},
+        env={**base, **({"OVERBLIK_DB": str(db)} if db else {}), **(env or {})},
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
     )

@@ -4,16 +4,16 @@ in tests/artifacts/ to be looked at."""
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
 
-import duckdb
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
+import store
+from store.backup import clone
 from tests.browser.helpers import ARTIFACTS, ROOT, axe, errors, open_page, settle, streamlit_server
 
 PAGES = {
@@ -30,9 +30,8 @@ pytestmark = pytest.mark.browser
 
 @pytest.fixture(scope="module")
 def server(demo_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """Streamlit serving app.py on a private copy of the demo database (the server holds a lock)."""
-    db = tmp_path_factory.mktemp("browser") / "demo.duckdb"
-    shutil.copy(demo_db, db)
+    """Streamlit serving app.py on a private copy of the demo store (the tests upload to it)."""
+    db = clone(demo_db, tmp_path_factory.mktemp("browser") / "demo.sqlite")
     with streamlit_server(db) as url:
         yield url
 
@@ -101,8 +100,7 @@ def test_click_on_chart_narrows_the_table(server: str, browser, demo_db: Path, t
         page.screenshot(path=str(ARTIFACTS / "netvaerk_klik.png"), full_page=True)
         # The narrowed table holds exactly the clicked network's meetings.
         network = shown.split(":", 1)[1].split("·")[0].strip()
-        shutil.copy(demo_db, tmp_path / "q.duckdb")
-        with duckdb.connect(str(tmp_path / "q.duckdb"), read_only=True) as con:
+        with store.connect(demo_db, read_only=True) as con:
             total, of_network = con.execute(
                 "SELECT count(*), count(*) FILTER (network = ?) FROM meetings_v", [network]
             ).fetchone()
@@ -146,12 +144,12 @@ def test_download_is_the_whole_table_as_data_that_uploads_again_without_a_change
 
     ws = load_workbook(path).active
     assert [c.value for c in ws[1]][:4] == ["Navn", "Titel", "Organisation", "Netværk"]
-    shutil.copy(demo_db, tmp_path / "q.duckdb")
-    with duckdb.connect(str(tmp_path / "q.duckdb"), read_only=True) as con:
+    clone(demo_db, tmp_path / "q.sqlite")
+    with store.connect(tmp_path / "q.sqlite", read_only=True) as con:
         (total,) = con.execute("SELECT count(*) FROM participants_v").fetchone()
     assert ws.max_row - 1 == total
     p = subprocess.run(
-        [sys.executable, "-m", "loaders", "ingest", str(path), "--db", str(tmp_path / "q.duckdb"), "--dry-run", "--json"],
+        [sys.executable, "-m", "loaders", "ingest", str(path), "--db", str(tmp_path / "q.sqlite"), "--dry-run", "--json"],
         cwd=ROOT, capture_output=True, text=True,
     )  # fmt: skip
     [sheet] = json.loads(p.stdout)["files"]

@@ -43,7 +43,7 @@ def filled_template(path: Path, people: list[tuple[str, str, str]]) -> Path:
 
 @pytest.fixture
 def app(tmp_path: Path) -> Iterator[str]:
-    with streamlit_server(tmp_path / "empty.duckdb") as url:
+    with streamlit_server(tmp_path / "empty.sqlite") as url:
         yield url
 
 
@@ -129,7 +129,7 @@ def test_a_hostile_upload_is_refused_clearly_and_the_server_lives_on(browser, tm
     from tests.hostile_files import sparse_cells
 
     env = {"OVERBLIK_MAX_CELLS": str(10**12), "OVERBLIK_PARSE_MEMORY_MB": "1024"} if limited else None
-    with streamlit_server(tmp_path / "s.duckdb", env=env) as url:
+    with streamlit_server(tmp_path / "s.sqlite", env=env) as url:
         page = open_page(browser, url + "/data", height=1600)
         try:
             page.locator('input[type="file"]').set_input_files(str(sparse_cells(tmp_path)))

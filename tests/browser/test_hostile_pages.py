@@ -25,7 +25,7 @@ PAGES = ["", "netvaerk", "personer", "eu", "puljer", "data"]
 
 
 def _hostile_store(tmp: Path) -> Path:
-    db = tmp / "hostile.duckdb"
+    db = tmp / "hostile.sqlite"
     con = store.connect(db)
     net = EVIL
     files = {

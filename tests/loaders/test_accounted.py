@@ -34,7 +34,7 @@ AI = {"network": "AI-Innovationsnetværket", "region": "Region Hovedstaden"}
 
 @pytest.fixture
 def con(tmp_path: Path):
-    c = store.connect(tmp_path / "t.duckdb")
+    c = store.connect(tmp_path / "t.sqlite")
     yield c
     c.close()
 
@@ -100,7 +100,7 @@ def test_a_total_word_with_empty_keys_is_skipped_and_with_keys_it_is_data(con, t
 
 def test_the_command_line_says_which_rows_it_skipped_and_why(tmp_path):
     f = write_xlsx(tmp_path / "deltagere.xlsx", {"Deltagere": MEMBERS})
-    p = cli("ingest", str(f), "--db", str(tmp_path / "c.duckdb"), "--set", "network=AI", "--dry-run")
+    p = cli("ingest", str(f), "--db", str(tmp_path / "c.sqlite"), "--set", "network=AI", "--dry-run")
     assert p.returncode == 0, p.stderr
     assert "række 7 'Navn' (gentaget overskrift)" in p.stdout
     assert "række 9 'Eksterne' (sektion: gælder de næste 2 rækker)" in p.stdout
@@ -108,7 +108,7 @@ def test_the_command_line_says_which_rows_it_skipped_and_why(tmp_path):
         "ingest",
         str(f),
         "--db",
-        str(tmp_path / "c.duckdb"),
+        str(tmp_path / "c.sqlite"),
         "--set",
         "network=AI",
         "--dry-run",
@@ -235,7 +235,7 @@ def test_a_column_of_cpr_numbers_refuses_the_sheet_and_the_numbers_go_nowhere(co
     if header == "Kode":
         rows[2][2] = "2807911234"  # plain ten digits: refused when most of the column looks like CPR
     f = write_xlsx(tmp_path / "d.xlsx", {"Ark": rows})
-    db = tmp_path / "c.duckdb"
+    db = tmp_path / "c.sqlite"
     p = cli("ingest", str(f), "--db", str(db), "--set", "network=AI", "--json", "--skip-invalid")
     assert p.returncode == 1
     doc = json.loads(p.stdout)
@@ -259,11 +259,10 @@ def _export_and_reload(con, tmp_path, kind: str, table: str, fmt: str, sets: dic
 
 @pytest.mark.parametrize("fmt", ["xlsx", "csv"])
 def test_the_demo_exported_and_uploaded_again_plans_no_change(demo_db, tmp_path, fmt):
-    import shutil
 
-    copy = tmp_path / "demo.duckdb"
-    shutil.copy(demo_db, copy)
-    con = store.connect(copy)
+    from store.backup import clone
+
+    con = store.connect(clone(demo_db, tmp_path / "demo.sqlite"))
     for kind, table in (
         ("eu_projects", "eu_projects"), ("participants", "memberships"), ("meetings", "meetings"),
         ("pools", "pools"), ("allocations", "allocations"), ("networks", "networks"),
@@ -354,7 +353,7 @@ def test_every_row_is_loaded_rejected_or_skipped_and_an_export_reloads_unchanged
             r = {**r, header[0]: "??"} if kind == "meetings" else {**r, header[1]: "ikke et år"}  # a bad cell
         grid.append(list(r.values()))
     tmp = tmp_path_factory.mktemp("rt")
-    con = store.connect(tmp / "t.duckdb")
+    con = store.connect(tmp / "t.sqlite")
     sets = {"network": "AI"} if kind == "participants" else None
     res = one(
         ingest_file(
@@ -380,7 +379,7 @@ def test_set_region_is_accepted_for_allocations_and_shows_in_the_view(con, tmp_p
     r = one(ingest_file(con, f, set_values={"region": "Region Hovedstaden"}))
     assert r.status == "loaded"
     assert con.execute("SELECT DISTINCT region FROM allocations_v").fetchall() == [("Region Hovedstaden",)]
-    p = cli("ingest", str(f), "--db", str(tmp_path / "c.duckdb"), "--set", "region=Region Sjælland", "--json")
+    p = cli("ingest", str(f), "--db", str(tmp_path / "c.sqlite"), "--set", "region=Region Sjælland", "--json")
     assert p.returncode == 0, p.stdout
 
 
@@ -444,7 +443,7 @@ def test_a_bug_of_ours_exits_3_with_an_error_id_and_keeps_the_files_already_load
         "sys.exit(main(sys.argv[1:]))\n"
     )
     p = subprocess.run(
-        [sys.executable, "-c", script, "ingest", str(good), str(bad), "--db", str(tmp_path / "c.duckdb"),
+        [sys.executable, "-c", script, "ingest", str(good), str(bad), "--db", str(tmp_path / "c.sqlite"),
          "--set", "network=AI", "--json"],
         cwd=ROOT, capture_output=True, text=True,
     )  # fmt: skip
@@ -459,7 +458,7 @@ def test_a_bug_of_ours_exits_3_with_an_error_id_and_keeps_the_files_already_load
 def test_a_file_the_readers_cannot_read_is_a_message_naming_the_file(tmp_path):
     f = tmp_path / "broken.xlsx"
     f.write_bytes(b"PK\x03\x04" + b"\x00" * 200)
-    p = cli("ingest", str(f), "--db", str(tmp_path / "c.duckdb"), "--json")
+    p = cli("ingest", str(f), "--db", str(tmp_path / "c.sqlite"), "--json")
     assert p.returncode == 1
     [e] = json.loads(p.stdout)["files"][0]["errors"]
     assert e["code"] == "file.unreadable" and e["file"] == "broken.xlsx"
@@ -537,7 +536,7 @@ def test_rows_set_aside_are_listed_returned_marked_in_red_and_cleared_by_the_cor
 def test_the_command_line_lists_the_rows_set_aside(tmp_path):
     rows = [list(r) for r in ALLOCATIONS]
     rows[2][4] = "to hundrede"
-    db = str(tmp_path / "c.duckdb")
+    db = str(tmp_path / "c.sqlite")
     cli("ingest", str(write_xlsx(tmp_path / "b.xlsx", {"B": rows})), "--db", db, "--skip-invalid")
     p = cli("quarantine", "--db", db)
     assert "b.xlsx / B, række 3, kolonne 'Beløb': 'to hundrede' kan ikke læses som et beløb." in p.stdout

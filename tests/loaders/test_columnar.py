@@ -123,7 +123,7 @@ def test_number_cell_and_danish_text_with_the_same_digits_are_told_apart(tmp_pat
             ["AI-puljen", 2024, "Heltal som tekst", "Rigshospitalet", "1250000"],
         ],
     )
-    con = store.connect(tmp_path / "o.duckdb")
+    con = store.connect(tmp_path / "o.sqlite")
     (res,) = ingest_file(con, path)
     assert res.status == "loaded", res.as_dict()
     got = dict(con.execute("SELECT project, amount_dkk FROM allocations").fetchall())
@@ -152,7 +152,7 @@ def test_the_second_read_happens_only_when_a_cells_type_changes_its_value(tmp_pa
         ["AI-puljen", 2024, f"P{i}", "Rigshospitalet", 1000 * i if i % 2 else f"{i}.000"]
         for i in range(1, 50)
     ]
-    con = store.connect(tmp_path / "o.duckdb")
+    con = store.connect(tmp_path / "o.sqlite")
     (res,) = ingest_file(con, write(tmp_path / "hele.xlsx", whole))
     assert res.status == "loaded"
     # "2.000" can only be text (a number cell is written without trailing zeros): no second read.
@@ -231,7 +231,7 @@ def test_sheet_that_starts_below_and_right_keeps_excels_row_numbers_through_inge
         left=3,
         styled_blank=True,
     )
-    con = store.connect(tmp_path / "o.duckdb")
+    con = store.connect(tmp_path / "o.sqlite")
     (res,) = ingest_file(con, path)
     assert res.status == "rejected"
     assert [(e.row, e.column) for e in res.errors] == [(8, "Beløb")]
@@ -249,7 +249,7 @@ def test_totals_repeated_headers_and_sections_are_found_in_a_long_sheet(tmp_path
         rows.append([f"Ekstern {i}", "Direktør", "Firma A/S"])
     rows.append(["I alt", None, None])
     path = write(tmp_path / "d.xlsx", rows)
-    con = store.connect(tmp_path / "o.duckdb")
+    con = store.connect(tmp_path / "o.sqlite")
     (res,) = ingest_file(con, path, set_values={"network": "AI-Innovationsnetværket"})
     assert res.status == "loaded", res.as_dict()
     assert sorted(s.reason for s in res.skipped) == ["repeated_header", "section", "title", "total"]

@@ -28,7 +28,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 @pytest.fixture
 def con(tmp_path: Path):
-    c = store.connect(tmp_path / "t.duckdb")
+    c = store.connect(tmp_path / "t.sqlite")
     yield c
     c.close()
 
@@ -193,7 +193,7 @@ def test_the_csv_reader_streams_and_numbers_lines_as_the_file_has_them(tmp_path)
 def test_a_legacy_xls_grid_is_read_within_the_childs_limit_and_the_server_lives_on(tmp_path):
     f = H.xls_far_cell(tmp_path)
     code, peak, out = _peak_kb(
-        "-m", "loaders", "ingest", str(f), "--db", str(tmp_path / "c.duckdb"), "--json", "--kind", "participants",
+        "-m", "loaders", "ingest", str(f), "--db", str(tmp_path / "c.sqlite"), "--json", "--kind", "participants",
         "--set", "network=AI",
     )  # fmt: skip
     assert code == 1 and json.loads(out)["files"][0]["status"] == "rejected"

@@ -19,7 +19,7 @@ AI = {"network": "AI-Innovationsnetværket", "region": "Region Hovedstaden"}
 
 @pytest.fixture
 def con(tmp_path: Path):
-    c = store.connect(tmp_path / "t.duckdb")
+    c = store.connect(tmp_path / "t.sqlite")
     yield c
     c.close()
 

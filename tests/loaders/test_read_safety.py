@@ -29,7 +29,7 @@ SHEET1 = "xl/worksheets/sheet1.xml"
 
 @pytest.fixture
 def con(tmp_path: Path):
-    c = store.connect(tmp_path / "t.duckdb")
+    c = store.connect(tmp_path / "t.sqlite")
     yield c
     c.close()
 

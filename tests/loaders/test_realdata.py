@@ -21,7 +21,7 @@ EUR = Decimal("7.46")
 
 @pytest.fixture
 def con(tmp_path):
-    c = store.connect(tmp_path / "r.duckdb")
+    c = store.connect(tmp_path / "r.sqlite")
     yield c
     c.close()
 
