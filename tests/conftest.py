@@ -36,3 +36,15 @@ def _clear_streamlit_caches():
         st.cache_resource.clear()
     except Exception:
         pass
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
+    """Under CI=true a skip is a failure: a missing file, package or tool must fail the run, not
+    hide a test (a laptop without ../shared/realdata or Chromium still skips, with the reason)."""
+    outcome = yield
+    report = outcome.get_result()
+    if os.environ.get("CI") == "true" and report.skipped and not hasattr(report, "wasxfail"):
+        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
+        report.outcome = "failed"
+        report.longrepr = f"skipped under CI=true, which counts as a failure: {reason}"
