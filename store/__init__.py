@@ -75,13 +75,21 @@ def location(path: str | os.PathLike[str] | None = None, data_path: str | None =
     """The store: the path given (--db), else OVERBLIK_DB, else OVERBLIK_CATALOG, else
     data/overblik.sqlite. A path is the catalog file of an embedded store, its data folder beside
     it (<name>.lake/); 'postgres:<libpq settings>' is a PostgreSQL catalog. The data folder is
-    data_path if given, else OVERBLIK_DATA_PATH (which a PostgreSQL catalog needs: the folder
-    every server mounts). ':memory:' is a new store in a temporary folder removed when the process
-    ends (tests, trying things)."""
+    data_path if given, else OVERBLIK_DATA_PATH for the store the environment names (which a
+    PostgreSQL catalog needs: the folder every server mounts), else beside the catalog file.
+    ':memory:' is a new store in a temporary folder removed when the process ends (tests, trying
+    things)."""
     if str(path) == ":memory:":
         return location(_temporary_store())
-    data = data_path or os.environ.get("OVERBLIK_DATA_PATH")
-    target = str(path) if path else os.environ.get("OVERBLIK_DB") or os.environ.get("OVERBLIK_CATALOG")
+    configured = os.environ.get("OVERBLIK_DB") or os.environ.get("OVERBLIK_CATALOG")
+    target = str(path) if path else configured
+    data = data_path
+    if data is None and (
+        not path or _same_catalog(str(path), configured) or str(path).startswith("postgres:")
+    ):
+        # OVERBLIK_DATA_PATH belongs to the store the environment names; another catalog file
+        # given by path (a rebuild's new store, a restored copy) keeps its data beside it.
+        data = os.environ.get("OVERBLIK_DATA_PATH")
     if target and target.startswith("postgres:"):
         if not data:
             raise StoreDamaged("OVERBLIK_DATA_PATH", "a PostgreSQL catalog needs the shared data folder")
@@ -92,10 +100,27 @@ def location(path: str | os.PathLike[str] | None = None, data_path: str | None =
     return Location(f"sqlite:{file}", _folder(data or str(file.with_name(file.stem + ".lake"))), file)
 
 
+def _same_catalog(a: str, b: str | None) -> bool:
+    if not b:
+        return False
+    if a.startswith("postgres:") or b.startswith("postgres:"):
+        return a == b
+    return Path(a.removeprefix("sqlite:")).expanduser().resolve() == (
+        Path(b.removeprefix("sqlite:")).expanduser().resolve()
+    )
+
+
+# Each catalog this process attached, with the data folder it was attached with: a store opened
+# with its own data folder (a rebuild's new store) is never taken for OVERBLIK_DATA_PATH's.
+_ATTACHED: dict[str, Location] = {}
+
+
 def location_of(con: duckdb.DuckDBPyConnection) -> Location:
     """The location of the lake a connection has attached (as store.connect found it)."""
     row = first_row(con.execute("SELECT path FROM duckdb_databases() WHERE database_name = ?", [LAKE]))
     catalog = row[0] if row else ""
+    if catalog in _ATTACHED:
+        return _ATTACHED[catalog]
     if catalog.startswith("sqlite:"):
         return location(catalog.removeprefix("sqlite:"))
     return location()
@@ -172,13 +197,14 @@ def connect(
     *,
     read_only: bool = False,
     snapshot_time: datetime | None = None,
+    data_path: str | None = None,
 ) -> duckdb.DuckDBPyConnection:
     """Open the store (creating an embedded one if needed) with its schema up to date.
 
     The connection is in-memory DuckDB with the lake attached as `lake` and used as default, so
     every query names tables and views as before. snapshot_time opens the store as it stood then
-    (read-only)."""
-    loc = location(path)
+    (read-only); data_path overrides OVERBLIK_DATA_PATH (as in location())."""
+    loc = location(path, data_path)
     # No Python variable is ever read as a table by accident (a missing table is an error, not
     # whatever object of that name the caller has in scope); tables come in by register().
     con = duckdb.connect(config={"python_enable_replacements": False})
@@ -221,6 +247,7 @@ def attach(
         con.execute(f"ATTACH '{_quote('ducklake:' + loc.catalog)}' AS {name} ({', '.join(options)})")
     except duckdb.Error as e:
         raise StoreDamaged(_public(loc.catalog), str(e).splitlines()[0][:300]) from None
+    _ATTACHED[loc.catalog] = loc
 
 
 def _has_data_files(loc: Location) -> bool:
