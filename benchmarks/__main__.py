@@ -15,7 +15,7 @@ import traceback
 
 from benchmarks.common import CACHE, Config, Result, log, prepare_workbooks
 
-TARGETS = ["ingest", "reupload", "memory", "pages", "start", "hostile"]
+TARGETS = ["ingest", "reupload", "memory", "pages", "start", "hostile", "concurrent", "pagespg"]
 
 
 def _table(results: list[Result]) -> str:

@@ -1,10 +1,15 @@
 """The baselines, each run in its own child process so wall time and peak RSS are its own.
 
     python -m benchmarks.children read FILE        fastexcel read to Arrow only (memory floor)
-    python -m benchmarks.children floor FILE DB    fastexcel read + CREATE TABLE AS from Arrow (ingest floor)
+    python -m benchmarks.children floor FILE DB    fastexcel read + an Arrow insert into a new store (ingest floor)
     python -m benchmarks.children peer FILE DB     pandas.read_excel(openpyxl) + DataFrame.to_sql (peer path)
 
 Each prints one JSON line: {"rows": n, "seconds": in-process seconds}.
+
+The floor writes into the same kind of store an upload does: store.connect(DB) creates a new
+DuckLake store (the catalog DB, its Parquet data folder beside it, the schema), and the Arrow table
+is inserted into a table of that lake (CREATE TABLE AS, one commit). It then checks, through the
+lake's own file list, that the rows really landed in Parquet files in the store's data folder.
 """
 
 from __future__ import annotations
@@ -30,14 +35,29 @@ def main(argv: list[str]) -> int:
         tbl = read_arrow(path)
         rows = tbl.num_rows
     elif mode == "floor":
-        import duckdb
+        import store
 
         tbl = read_arrow(path)
-        con = duckdb.connect(argv[2])
+        con = store.connect(argv[2])  # a new store: catalog, data folder, schema
+        # store.connect turns off replacement scans: the Arrow table comes in by name.
         con.register("arrow_tbl", tbl)
-        con.execute("CREATE TABLE t AS SELECT * FROM arrow_tbl")
-        rows = con.execute("SELECT count(*) FROM t").fetchone()[0]
+        con.execute(f"CREATE TABLE {store.LAKE}.floor AS SELECT * FROM arrow_tbl")
+        con.unregister("arrow_tbl")
+        seconds = time.perf_counter() - t0
+        rows = con.execute(f"SELECT count(*) FROM {store.LAKE}.floor").fetchone()[0]
+        data_path = store.location(argv[2]).data_path
+        files = [
+            r[0]
+            for r in con.execute(
+                f"SELECT data_file FROM ducklake_list_files('{store.LAKE}', 'floor')"
+            ).fetchall()
+        ]
+        in_files = con.execute("SELECT count(*) FROM read_parquet(?)", [files]).fetchone()[0] if files else 0
+        if rows != tbl.num_rows or in_files != rows or not all(f.startswith(data_path) for f in files):
+            raise SystemExit(f"the floor did not write its {tbl.num_rows} rows into {data_path}: {files}")
         con.close()
+        print(json.dumps({"rows": int(rows), "seconds": seconds, "files": len(files)}))
+        return 0
     elif mode == "peer":
         import pandas as pd
 

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import json
 import os
 import shutil
+import signal
 import socket
 import statistics
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Sequence
+import urllib.request
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -75,6 +79,17 @@ def median(xs: Sequence[float]) -> float:
     return statistics.median(xs)
 
 
+def percentile(xs: Sequence[float], q: float) -> float:
+    """The q-th percentile (0-100) of xs, linear between the closest ranks."""
+    s = sorted(xs)
+    if not s:
+        raise ValueError("no values")
+    k = (len(s) - 1) * q / 100
+    lo = int(k)
+    hi = min(lo + 1, len(s) - 1)
+    return s[lo] + (s[hi] - s[lo]) * (k - lo)
+
+
 def timed(fn: Callable[[], object]) -> tuple[float, object]:
     t0 = time.perf_counter()
     out = fn()
@@ -93,8 +108,13 @@ def fmt_rate(x: float) -> str:
     return f"{x:,.0f} rows/s"
 
 
+# Where a store is: every child is told explicitly (--db, or these in extra), never by whatever
+# the shell running the benchmarks happens to have set.
+STORE_ENV = ("OVERBLIK_DB", "OVERBLIK_CATALOG", "OVERBLIK_DATA_PATH")
+
+
 def env(**extra: str) -> dict[str, str]:
-    e = dict(os.environ)
+    e = {k: v for k, v in os.environ.items() if k not in STORE_ENV}
     e.setdefault("OVERBLIK_USER", "bench")
     e.update(extra)
     return e
@@ -139,26 +159,148 @@ def run_child(argv: Sequence[str], *, extra_env: dict[str, str] | None = None, t
     return Proc(secs, rss, p.returncode, p.stdout, p.stderr)
 
 
+def stop_group(proc: subprocess.Popen) -> None:
+    """SIGTERM a child started in its own session (and its children), SIGKILL if it lingers."""
+    if proc.poll() is None:
+        try:
+            os.killpg(proc.pid, signal.SIGTERM)
+        except ProcessLookupError:
+            pass
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(timeout=10)
+
+
+@contextlib.contextmanager
+def streamlit_server(
+    store_env: dict[str, str], log_file: Path, timeout: float = 120
+) -> Iterator[tuple[str, int]]:
+    """`streamlit run app.py` on the store store_env names (OVERBLIK_DB, or OVERBLIK_CATALOG and
+    OVERBLIK_DATA_PATH), its output in log_file; yields (its URL, its pid) once /_stcore/health
+    answers."""
+    port = free_port()
+    with open(log_file, "wb") as out:
+        proc = subprocess.Popen(
+            [str(VENV_BIN / "streamlit"), "run", "app.py", "--server.port", str(port)]
+            + ["--server.headless", "true", "--browser.gatherUsageStats", "false"],
+            cwd=ROOT,
+            env=env(**store_env),
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        t0 = time.perf_counter()
+        while True:
+            if proc.poll() is not None:
+                raise RuntimeError(f"streamlit exited with {proc.returncode}: {log_file.read_text()[-1000:]}")
+            try:
+                with urllib.request.urlopen(url + "/_stcore/health", timeout=1) as r:
+                    if r.status == 200:
+                        break
+            except OSError:
+                pass
+            if time.perf_counter() - t0 > timeout:
+                raise RuntimeError(
+                    f"streamlit did not answer within {timeout:.0f} s: {log_file.read_text()[-1000:]}"
+                )
+            time.sleep(0.1)
+        yield url, proc.pid
+    finally:
+        stop_group(proc)
+
+
+def tree_cpu(root: int) -> float:
+    """CPU seconds of a process and its live descendants, with the children they have reaped."""
+    stats: dict[int, tuple[int, int]] = {}
+    for d in os.listdir("/proc"):
+        if not d.isdigit():
+            continue
+        try:
+            text = Path(f"/proc/{d}/stat").read_text()
+        except OSError:
+            continue
+        rest = text[text.rindex(")") + 2 :].split()
+        stats[int(d)] = (int(rest[1]), sum(int(x) for x in rest[11:15]))  # ppid; utime..cstime
+    children: dict[int, list[int]] = {}
+    for pid, (ppid, _) in stats.items():
+        children.setdefault(ppid, []).append(pid)
+    total, todo, seen = 0, [root], set()
+    while todo:
+        pid = todo.pop()
+        if pid in seen or pid not in stats:
+            continue
+        seen.add(pid)
+        total += stats[pid][1]
+        todo += children.get(pid, [])
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def machine_cpu() -> float:
+    """CPU seconds the whole machine has been busy (every core, every process) since boot."""
+    fields = [int(x) for x in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
+    idle = fields[3] + fields[4]  # idle, iowait
+    return (sum(fields[:8]) - idle) / os.sysconf("SC_CLK_TCK")
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
 
 
+def lake_dir(path: Path) -> Path:
+    """The data folder of the embedded store whose catalog is path (store.location's rule:
+    data/overblik.sqlite keeps its Parquet files in data/overblik.lake/)."""
+    return path.with_name(path.stem + ".lake")
+
+
 def fresh(path: Path) -> Path:
-    """Remove a database file (and its WAL) so the next run starts empty."""
-    for p in (path, path.with_name(path.name + ".wal")):
-        p.unlink(missing_ok=True)
+    """Remove an embedded store (its catalog, the catalog's WAL and lock files, its data folder)
+    so the next run starts empty."""
+    for suffix in ("", "-wal", "-shm", "-journal", ".lock", ".maintenance.lock", ".wal"):
+        path.with_name(path.name + suffix).unlink(missing_ok=True)
+    shutil.rmtree(lake_dir(path), ignore_errors=True)
     return path
 
 
-def copy_db(src: Path, dst: Path) -> Path:
+def move_store(src: Path, dst: Path) -> Path:
+    """Rename a closed embedded store, catalog and data folder together (DuckLake names its data
+    files relative to the data folder, and store.connect gives the folder beside the catalog)."""
     fresh(dst)
-    shutil.copyfile(src, dst)
-    wal = src.with_name(src.name + ".wal")
-    if wal.exists():
-        shutil.copyfile(wal, dst.with_name(dst.name + ".wal"))
+    if lake_dir(src).exists():
+        lake_dir(src).rename(lake_dir(dst))
+    for suffix in ("-wal", "-shm"):  # normally gone once the last connection closed
+        side = src.with_name(src.name + suffix)
+        if side.exists():
+            side.rename(dst.with_name(dst.name + suffix))
+    src.rename(dst)
+    fresh(src)  # its lock files
     return dst
+
+
+def copy_db(src: Path, dst: Path) -> Path:
+    """A working copy of the embedded store src at dst (store.backup.clone: the catalog through
+    SQLite's backup API, then the data folder)."""
+    from store import backup
+
+    fresh(dst)
+    backup.clone(src, dst)
+    return dst
+
+
+def code_version(*files: Path, extra: str = "") -> str:
+    """A short hash of files' bytes: a cached store built from them is rebuilt when one changes."""
+    h = hashlib.sha256(extra.encode())
+    for f in files:
+        h.update(f.name.encode() + b"\0" + f.read_bytes())
+    return h.hexdigest()[:10]
+
+
+SCHEMA_FILES = [ROOT / "store" / n for n in ("schema.sql", "views.sql", "tables.py")]
 
 
 def workbook(n: int, name: str | None = None) -> Path:
@@ -175,17 +317,26 @@ def workbook(n: int, name: str | None = None) -> Path:
 
 
 def demo_db() -> Path:
-    """The demo database, built through `make demo` into the cache when absent."""
-    path = CACHE / "demo.duckdb"
+    """The demo store, built through `make demo` into the cache when absent; keyed by the demo
+    workbooks and the schema, so a change of either builds it again."""
+    demo_files = sorted((ROOT / "data" / "demo").glob("*.xlsx"))
+    path = CACHE / f"demo_{code_version(*demo_files, *SCHEMA_FILES, ROOT / 'Makefile')}.sqlite"
     if not path.exists():
-        log("building demo database (make demo)")
-        subprocess.run(
-            ["make", "--no-print-directory", "demo", f"DB={path.relative_to(ROOT)}"],
+        for old in CACHE.glob("demo*.sqlite"):
+            fresh(old)
+        log("building demo store (make demo)")
+        tmp = fresh(CACHE / "building_demo.sqlite")
+        p = subprocess.run(
+            ["make", "--no-print-directory", "demo", f"DB={tmp.relative_to(ROOT)}"],
             cwd=ROOT,
-            check=True,
             capture_output=True,
+            text=True,
             env=env(OVERBLIK_USER="demo"),
         )
+        if p.returncode != 0:
+            fresh(tmp)
+            raise RuntimeError(f"make demo failed:\n{(p.stdout + p.stderr)[-2000:]}")
+        move_store(tmp, path)
     return path
 
 
@@ -220,7 +371,7 @@ def first_ingest(n: int) -> tuple[Proc, str, Path]:
     """Ingest the n-row workbook into an empty database, once per run (shared by three targets)."""
     if n not in _FIRST:
         path = workbook(n)
-        db = fresh(CACHE / f"ingest_{n}.duckdb")
+        db = fresh(CACHE / f"ingest_{n}.sqlite")
         log(f"ingest {path.name} into an empty database")
         p, status = ingest(path, db)
         log(f"  {p.seconds:.1f} s, peak RSS {fmt_mb(p.maxrss_kb)}, status {status}")

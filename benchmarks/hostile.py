@@ -22,7 +22,7 @@ def run(cfg: Config) -> Result:
             if cfg.quick and name.startswith("zip lying"):
                 continue  # 6 s to build
             path = build(tmp)
-            db = tmp / "h.duckdb"
+            db = tmp / "h.sqlite"
             p = run_child(
                 [PY, "-m", "loaders", "ingest", str(path), "--db", str(db), "--json", "--set", "network=AI"]
             )

@@ -1,7 +1,8 @@
 """Target 1, ingest: `python -m loaders ingest` of a large allocations sheet into an empty database.
 
-Floor: a child doing only the fastexcel read of the same file plus a DuckDB CREATE TABLE AS from
-the Arrow table (at most 2.5x). Ours and the floor run in turns, five times each, and the
+Floor: a child doing only the fastexcel read of the same file plus an Arrow insert into the same
+kind of store (store.connect of a new DuckLake store, then CREATE TABLE AS from the Arrow table
+into the lake; at most 2.5x). Ours and the floor run in turns, five times each, and the
 medians are compared: this machine varies by a third between minutes. Peer:
 pandas.read_excel(openpyxl) + DataFrame.to_sql into DuckDB (duckdb-engine), measured for real on the sheet's first 20,000 rows: ours must do at least 10x
 its rows per second. Both sides run end to end as child processes (interpreter start included).
@@ -38,26 +39,28 @@ def paired_seconds(n: int, repeats: int) -> tuple[float, float, list[float], lis
     first, _status, _db = first_ingest(n)
     ours, floors = [first.seconds], []
     for i in range(repeats):
-        db = fresh(CACHE / f"floor_{n}.duckdb")
+        db = fresh(CACHE / f"floor_{n}.sqlite")
         p, out = child("floor", str(path), str(db))
+        if not out.get("files"):
+            raise RuntimeError(f"the floor wrote no data file into {db}: {out}")
         log(f"  floor {n:,} run {i + 1}/{repeats}: {p.seconds:.2f} s ({out['rows']:,} rows)")
         floors.append(p.seconds)
         if len(ours) < repeats:
-            db = fresh(CACHE / f"again_{n}.duckdb")
+            db = fresh(CACHE / f"again_{n}.sqlite")
             q, status = ingest(path, db)
             if status != "loaded":
                 raise RuntimeError(f"ingest of {path.name} failed: {status}")
             log(f"  ours  {n:,} run {len(ours) + 1}/{repeats}: {q.seconds:.2f} s")
             ours.append(q.seconds)
-    fresh(CACHE / f"floor_{n}.duckdb")
-    fresh(CACHE / f"again_{n}.duckdb")
+    fresh(CACHE / f"floor_{n}.sqlite")
+    fresh(CACHE / f"again_{n}.sqlite")
     return median(ours), median(floors), ours, floors
 
 
 def peer_rate(n: int) -> tuple[float, str]:
     """Rows per second of the pandas/openpyxl + to_sql path on the first n rows."""
     path = workbook(n)
-    db = fresh(CACHE / "peer.duckdb")
+    db = fresh(CACHE / "peer.duckdb")  # the peer's own DuckDB file (duckdb-engine), not a store
     log(f"peer path (pandas.read_excel openpyxl + to_sql) on {n:,} rows")
     p, out = child("peer", str(path), str(db))
     fresh(db)
@@ -100,13 +103,13 @@ def isolation_row(n: int, repeats: int) -> Row:
     isolated, inline = [], []
     for i in range(repeats):
         for env, out in (({}, isolated), ({"OVERBLIK_ISOLATE": "0"}, inline)):
-            db = fresh(CACHE / f"isolation_{n}.duckdb")
+            db = fresh(CACHE / f"isolation_{n}.sqlite")
             p, status = ingest(path, db, extra_env=env)
             if status != "loaded":
                 raise RuntimeError(f"ingest of {path.name} failed: {status}")
             out.append(p.seconds)
         log(f"  isolated {isolated[-1]:.2f} s, in one process {inline[-1]:.2f} s ({i + 1}/{repeats})")
-    fresh(CACHE / f"isolation_{n}.duckdb")
+    fresh(CACHE / f"isolation_{n}.sqlite")
     return ratio_row(
         f"ingest {n:,} rows, child process with limits vs one process",
         median(isolated),

@@ -1,4 +1,8 @@
-"""A large, realistic Overblik database built directly with DuckDB SQL (no loader): for the page target.
+"""A large, realistic Overblik store built directly with DuckDB SQL (no loader): for the page target.
+
+A DuckLake store like any other (store.connect creates it and its schema), filled by INSERT ...
+SELECT statements in one transaction. Cached in benchmarks/.cache/ under a name that holds the
+code version (this file and the store's schema), so a change of either builds it again.
 
 1,000,000 allocations, 100,000 memberships (70,000 people in 300 networks), 20,000 meetings,
 2,000 EU projects, 30 pools over 2015-2026, 400 organisations with aliases, and one batch (plus
@@ -10,10 +14,10 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from benchmarks.common import CACHE, fresh, log
+from benchmarks.common import CACHE, SCHEMA_FILES, code_version, fresh, log, move_store
 from benchmarks.generate import REGIONS
 
-VERSION = 1  # bump when the contents change, so a cached file is rebuilt
+VERSION = 2  # bump when the contents change, so a cached store is rebuilt (so does any edit of this file)
 
 
 def _list(xs: list[str]) -> str:
@@ -72,32 +76,30 @@ BATCHES = [  # batch_id, file, sheet, kind
 
 
 def path() -> Path:
-    return CACHE / f"large_v{VERSION}.duckdb"
+    return CACHE / f"large_v{VERSION}_{code_version(Path(__file__), *SCHEMA_FILES)}.sqlite"
 
 
 def build(target: Path | None = None) -> Path:
-    """Build (once) and return the large database."""
+    """Build (once) and return the large store's catalog path (its data folder is beside it)."""
     import store
 
     target = target or path()
     if target.exists():
         return target
+    for old in CACHE.glob("large_v*.sqlite"):  # earlier versions: never read again
+        fresh(old)
     tmp = fresh(target.with_name("building_" + target.name))
-    log(f"building large database {target.name}")
+    log(f"building large store {target.name}")
     con = store.connect(tmp)
     try:
-        _fill(con)
-        con.execute("CHECKPOINT")
+        fill(con)
     finally:
         con.close()
-    tmp.rename(target)
-    wal = tmp.with_name(tmp.name + ".wal")
-    if wal.exists():
-        wal.rename(target.with_name(target.name + ".wal"))
-    return target
+    return move_store(tmp, target)
 
 
-def _fill(con) -> None:
+def fill(con, n_allocations: int = N_ALLOCATIONS) -> None:
+    """Fill a new store (con from store.connect) in one transaction."""
     x = con.execute
     x("BEGIN TRANSACTION")
     for bid, file_name, sheet, kind in BATCHES:
@@ -191,7 +193,7 @@ def _fill(con) -> None:
     log("  allocations")
     x(f"""INSERT INTO allocations (pool, year, project, recipient, amount_dkk, status, decided_on, reference, note,
                                  batch_id, src_row)
-          WITH a AS (SELECT i, i % {N_POOLS} AS p, {YEARS[0]} + (i // {N_POOLS}) % 12 AS y FROM range({N_ALLOCATIONS}) t(i))
+          WITH a AS (SELECT i, i % {N_POOLS} AS p, {YEARS[0]} + (i // {N_POOLS}) % 12 AS y FROM range({n_allocations}) t(i))
           SELECT {_pick(pools, "p")}, y,
                  {_pick(THEMES, _h("i", 18))} || ' ' || lpad(i::VARCHAR, 7, '0'),
                  'Organisation ' || lpad(({_h("i", 19)} % {N_ORGS})::VARCHAR, 4, '0'),

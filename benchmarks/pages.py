@@ -53,8 +53,11 @@ def _elements(at: Any) -> list[tuple[str, int]]:
 
 
 def child(db: str, repeats: int) -> dict[str, Any]:
-    """In this process: time every page's first render and a region filter change on db."""
-    os.environ["OVERBLIK_DB"] = db
+    """In this process: time every page's first render and a region filter change on db (the
+    catalog of an embedded store; '-': the store the environment names, OVERBLIK_CATALOG and
+    OVERBLIK_DATA_PATH)."""
+    if db != "-":
+        os.environ["OVERBLIK_DB"] = db
     import streamlit as st
     from streamlit.testing.v1 import AppTest
 
@@ -106,11 +109,12 @@ def child(db: str, repeats: int) -> dict[str, Any]:
     return out
 
 
-def _measure(db: str, repeats: int) -> dict[str, Any]:
+def measure(db: str, repeats: int, store_env: dict[str, str] | None = None) -> dict[str, Any]:
+    """Run child() in its own process: on db, or with db '-' on the store store_env names."""
     p = subprocess.run(
         [PY, "-m", "benchmarks.pages", db, str(repeats)],
         cwd=ROOT,
-        env=env(),
+        env=env(**(store_env or {})),
         capture_output=True,
         text=True,
         timeout=1200,
@@ -119,11 +123,11 @@ def _measure(db: str, repeats: int) -> dict[str, Any]:
         "".join(line[8:] + "\n" for line in p.stderr.splitlines() if line.startswith("[pages] "))
     )
     if p.returncode != 0:
-        raise RuntimeError(f"AppTest run on {db} failed:\n{p.stderr[-3000:]}")
+        raise RuntimeError(f"AppTest run on {db if db != '-' else store_env} failed:\n{p.stderr[-3000:]}")
     return json.loads(p.stdout.strip().splitlines()[-1])
 
 
-def _pool(into: dict[str, Any], more: dict[str, Any]) -> None:
+def pool(into: dict[str, Any], more: dict[str, Any]) -> None:
     """Add one child's timings, errors and element sizes (the largest) to those of earlier turns."""
     for page, m in more.items():
         if page not in into:
@@ -156,9 +160,17 @@ def run(cfg: Config) -> Result:
     g: dict[str, Any] = {}
     for turn, k in enumerate(halves, 1):
         log(f"AppTest on the demo database, turn {turn} ({k} runs per page)")
-        _pool(d, _measure(str(demo), k))
+        pool(d, measure(str(demo), k))
         log(f"AppTest on the large database, turn {turn} ({k} runs per page)")
-        _pool(g, _measure(str(large), k))
+        pool(g, measure(str(large), k))
+    res.rows += rows(g, d, LIMIT, "large db")
+    return res
+
+
+def rows(g: dict[str, Any], d: dict[str, Any], limit: float, what: str, prefix: str = "") -> list[Row]:
+    """A row per page and phase (the large store's median over the demo's, at most limit, and no
+    page raised on either), and the largest element the large store's pages sent."""
+    out: list[Row] = []
     worst: tuple[int, str] = (0, "-")
     for page in PAGES:
         for phase, label in (("first", "first render"), ("filter", "filter change")):
@@ -170,23 +182,23 @@ def run(cfg: Config) -> Result:
                 for e in d[page]["errors"]
                 if e.startswith("first" if phase == "first" else "filtered")
             ]
-            res.rows.append(
+            out.append(
                 Row(
-                    f"page {page}: {label}",
+                    f"{prefix}page {page}: {label}",
                     fmt_s(a),
                     f"{fmt_s(b)} (demo)",
                     r,
-                    f"<= {LIMIT:g}x",
-                    r <= LIMIT and not errs,
+                    f"<= {limit:g}x",
+                    r <= limit and not errs,
                     ("page raised " + "; ".join(e.split(": ", 1)[1] for e in errs)[:120]) if errs else "",
                 )
             )
         for label, n in g[page]["elements"].items():
             if n > worst[0]:
                 worst = (n, f"{page}: {label}")
-    res.rows.append(
+    out.append(
         Row(
-            "largest element sent (large db)",
+            f"{prefix}largest element sent ({what})",
             f"{worst[0]:,} rows/points",
             f"{MAX_ROWS:,} max",
             None,
@@ -195,7 +207,7 @@ def run(cfg: Config) -> Result:
             worst[1],
         )
     )
-    return res
+    return out
 
 
 if __name__ == "__main__":

@@ -56,7 +56,7 @@ def hotspots(session_file: Path, top: int = 10) -> tuple[float, list[tuple], lis
 def run(cfg: Config) -> str:
     n = cfg.small
     path = workbook(n)
-    db = fresh(CACHE / f"profile_{n}.duckdb")
+    db = fresh(CACHE / f"profile_{n}.sqlite")
     session = CACHE / f"profile_{n}.pyisession"
     log(f"profiling the ingest of {path.name} (pyinstrument)")
     base = [PY, "-m", "pyinstrument", "--interval", "0.001"]

@@ -32,7 +32,7 @@ def run(cfg: Config) -> Result:
     n = cfg.large
     first, _status, db0 = first_ingest(n)
     changed = changed_workbook(n)
-    db = copy_db(db0, CACHE / f"reupload_{n}.duckdb")
+    db = copy_db(db0, CACHE / f"reupload_{n}.sqlite")
     try:
         log(f"re-upload {changed.name} (1% changed)")
         p1, s1 = ingest(changed, db)
