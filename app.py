@@ -5,7 +5,7 @@ from pathlib import Path
 import streamlit as st
 
 import store
-from dashboard import db, errors
+from dashboard import access, db, errors
 from dashboard.filters import asof_banner, language_switch, sidebar
 from dashboard.i18n import t
 
@@ -15,33 +15,48 @@ st.set_page_config(
     page_title="Overblik", page_icon=str(Path(__file__).parent / "assets" / "overblik.png"), layout="wide"
 )
 
-pages = [
-    st.Page(
-        "app_pages/overview.py",
-        title=t("Overblik"),
-        icon=":material/dashboard:",
-        default=True,
-    ),
-    st.Page(
-        "app_pages/network_activity.py",
-        title=t("Netværksaktivitet"),
-        icon=":material/event:",
-        url_path="netvaerk",
-    ),
-    st.Page(
-        "app_pages/people.py",
-        title=t("Personer og organisationer"),
-        icon=":material/groups:",
-        url_path="personer",
-    ),
-    st.Page("app_pages/eu_projects.py", title=t("EU-projekter"), icon=":material/euro:", url_path="eu"),
-    st.Page("app_pages/funding_pools.py", title=t("Puljer"), icon=":material/savings:", url_path="puljer"),
-    st.Page("app_pages/data.py", title=t("Data"), icon=":material/upload_file:", url_path="data"),
+
+def _refused() -> None:
+    """A page the role may not use: absent from its navigation, and its address says so."""
+    st.title(t("Ingen adgang"))
+    access.require("never")  # pragma: no cover - access.require stops the page
+
+
+PAGES = [
+    # (script, title, icon, url_path); "" is the overview, the default page.
+    ("app_pages/overview.py", "Overblik", ":material/dashboard:", ""),
+    ("app_pages/network_activity.py", "Netværksaktivitet", ":material/event:", "netvaerk"),
+    ("app_pages/people.py", "Personer og organisationer", ":material/groups:", "personer"),
+    ("app_pages/eu_projects.py", "EU-projekter", ":material/euro:", "eu"),
+    ("app_pages/funding_pools.py", "Puljer", ":material/savings:", "puljer"),
+    ("app_pages/data.py", "Data", ":material/upload_file:", "data"),
+    ("app_pages/admin.py", "Administration", ":material/admin_panel_settings:", "admin"),
 ]
+
+who = access.who()
+if who is None:  # a login is configured and nobody is logged in: the login page only
+    access.login_page()
+    st.stop()
+pages = []
+for script, title, icon, url_path in PAGES:
+    if access.page_allowed(url_path, who.role):
+        pages.append(
+            st.Page(
+                script,
+                title=t(title),
+                icon=icon,
+                **({"url_path": url_path} if url_path else {"default": True}),
+            )
+        )
+    else:  # the address is refused with a message, and the page is not in the navigation
+        pages.append(st.Page(_refused, title=t(title), url_path=url_path, visibility="hidden"))
 nav = st.navigation(pages)
 try:
-    db.start_run(live=nav.url_path == "data")  # the data page acts on the store as it is now
-    if nav.url_path != "data":
+    st.session_state["_page"] = nav.url_path or "overblik"  # where an audited action happened
+    access.audit_login(who)
+    access.session_box(who)
+    db.start_run(live=nav.url_path in ("data", "admin"))  # these act on the store as it is now
+    if nav.url_path not in ("data", "admin"):
         sidebar()  # the global filters do not apply to the data page: not shown there
         asof_banner()
     else:

@@ -2,9 +2,10 @@
 
 import streamlit as st
 
-from dashboard import db, upload_view
+from dashboard import access, db, upload_view
 from dashboard.i18n import t
 
+access.require("data_page")  # also absent from the navigation of roles without it
 st.title(t("Data"))
 st.caption(
     t(

@@ -4,7 +4,7 @@ from dataclasses import replace
 
 import streamlit as st
 
-from dashboard import charts, queries, widgets
+from dashboard import access, charts, queries, widgets
 from dashboard import format as fmt
 from dashboard.filters import current
 from dashboard.i18n import lang, t
@@ -12,7 +12,8 @@ from dashboard.i18n import lang, t
 L = lang()
 f = current()
 st.title(t("Personer og organisationer"))
-people = queries.people(f, with_names=True)
+names = access.may("names")  # the queries decide it too: without the right they never select names
+people = queries.people(f)
 widgets.guard_empty(f, people)
 
 total, internal, external = queries.people_counts(f)
@@ -33,13 +34,25 @@ if st.toggle(
 ):
     widgets.plot(charts.network_graph(queries.graph_edges(f), L), "graph")
 
+if not names:
+    # A committee member sees people as counts: per organisation and network, no names or titles.
+    st.subheader(t("Medlemmer pr. organisation og netværk"))
+    counts = queries.members_by_organisation_and_network(f)
+    out = counts.assign(sector=[charts.label(s, L) for s in counts["sector"]])[
+        ["organisation", "sector", "network", "internal", "external", "total"]
+    ]
+    out.columns = [t("Organisation"), t("Sektor"), t("Netværk"), t("Interne"), t("Eksterne"), t("I alt")]
+    widgets.table(out, "people_counts")
+    widgets.downloads(out, "medlemmer_pr_organisation", "people_counts")
+    st.stop()
+
 st.subheader(t("Deltagere"))
 search = st.text_input(t("Søg i navn, titel eller organisation"), key="people_search").strip()
 # A click on an organisation's bar, and the search, narrow the table in the database, not in the
 # first rows only.
 narrowed = replace(f, organisation=tuple(picked)) if picked else f
 widgets.picked_note(picked)
-shown = queries.people(narrowed, with_names=True, search=search) if (picked or search) else people
+shown = queries.people(narrowed, search=search) if (picked or search) else people
 
 
 def build(frame):
@@ -64,7 +77,7 @@ def stored():
     """The memberships behind the table, with every column of a member list."""
     rows = queries.export_rows("participants", narrowed)
     if search:
-        hits = queries.people(narrowed, with_names=True, search=search, limit=None)[["person", "network"]]
+        hits = queries.people(narrowed, search=search, limit=None)[["person", "network"]]
         rows = rows.merge(hits, on=["person", "network"])
     return rows
 
@@ -77,4 +90,5 @@ widgets.detail_table(
     kind="participants",
     key="people",
     file_name="deltagere",
+    audit="download_names",  # a member list with names: who downloaded it is in the audit log
 )

@@ -180,16 +180,29 @@ def cursor() -> duckdb.DuckDBPyConnection:
     return store.cursor(con)
 
 
-def cached(fn: Callable[P, R]) -> Callable[P, R]:
-    """st.cache_data keyed by the moment read as well as by the arguments."""
+def names_visible() -> bool:
+    """Whether the query being run may select members' names and titles: decided by the session's
+    role (dashboard.access) and part of every cached result's key, so a viewer's results never
+    hold a name, whatever page asks."""
+    seen = getattr(_reading, "names", None)
+    if seen is not None:
+        return seen
+    from dashboard import access
 
-    def run(m: Moment, *args: Any, **kwargs: Any) -> R:
-        before = getattr(_reading, "moment", None)
-        _reading.moment = m
+    return access.may("names")
+
+
+def cached(fn: Callable[P, R]) -> Callable[P, R]:
+    """st.cache_data keyed by the moment read and whether names may be read, as well as by the
+    arguments."""
+
+    def run(m: Moment, names: bool, *args: Any, **kwargs: Any) -> R:
+        before = getattr(_reading, "moment", None), getattr(_reading, "names", None)
+        _reading.moment, _reading.names = m, names
         try:
             return fn(*args, **kwargs)
         finally:
-            _reading.moment = before
+            _reading.moment, _reading.names = before
 
     # Streamlit keys a cache by module and qualified name: one cache per wrapped function.
     run.__module__, run.__qualname__, run.__name__ = fn.__module__, fn.__qualname__, fn.__name__
@@ -198,7 +211,7 @@ def cached(fn: Callable[P, R]) -> Callable[P, R]:
     @functools.wraps(fn)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
         m = getattr(_reading, "moment", None) or moment()  # a cached call inside another reads the same
-        return inner(m, *args, **kwargs)
+        return inner(m, names_visible(), *args, **kwargs)
 
     wrapper.clear = inner.clear  # type: ignore[attr-defined]
     return wrapper

@@ -91,7 +91,10 @@ def sidebar() -> Filters:
             for key, label in MORE:
                 _choice(key, label, options[key])
         st.button(t("Nulstil filtre"), on_click=_reset, key="reset_filters")
-        asof_picker()
+        from dashboard import access
+
+        if access.may("asof_picker"):  # an ?asof= link works for every role
+            asof_picker()
     return current()
 
 

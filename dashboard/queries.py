@@ -14,7 +14,7 @@ from typing import Any
 
 import pandas as pd
 
-from dashboard.db import cached, cursor
+from dashboard.db import cached, cursor, names_visible
 
 DETAIL_LIMIT = 1000  # rows sent to the browser in one table; the download buttons fetch everything
 
@@ -164,6 +164,8 @@ def sources(view: str, f: Filters) -> pd.DataFrame:
     """The uploads behind the rows a figure shows: file, sheet, the sheet's rows (Excel numbering,
     as ranges), when and by whom."""
     src = view.removesuffix("_v") + "_b"
+    # Who uploaded is a staff member's name: a viewer reads their role instead.
+    uploader = "b.uploaded_by" if names_visible() else "'medarbejder'"
     w, p = where(view, f, "v")
     if w == "TRUE" and view != "participants_v":  # no filter: the base table knows its batches
         src = view.removesuffix("_v").replace("participants", "memberships")
@@ -183,7 +185,7 @@ def sources(view: str, f: Filters) -> pd.DataFrame:
                            || CASE WHEN max(k) > {MAX_ROW_RANGES} THEN ', …' ELSE '' END AS rows
                     FROM ranked GROUP BY 1)
             SELECT b.batch_id AS "Nr.", b.file_name AS "Fil", b.sheet AS "Ark", txt.rows AS "Rækker i arket",
-                   c.n AS "Antal", strftime(b.uploaded_at, '%d.%m.%Y %H:%M') AS "Indlæst", b.uploaded_by AS "Af"
+                   c.n AS "Antal", strftime(b.uploaded_at, '%d.%m.%Y %H:%M') AS "Indlæst", {uploader} AS "Af"
             FROM c JOIN batches b ON b.batch_id = c.batch_id LEFT JOIN txt ON txt.batch_id = c.batch_id ORDER BY 1""",
         p,
     )
@@ -301,27 +303,29 @@ def cadence(f: Filters, today: str) -> pd.DataFrame:
 
 
 @cached
-def people(
-    f: Filters, with_names: bool = True, limit: int | None = DETAIL_LIMIT, search: str = ""
-) -> pd.DataFrame:
-    """Memberships under the filters; without names for viewers who may not see personal data.
+def people(f: Filters, limit: int | None = DETAIL_LIMIT, search: str = "") -> pd.DataFrame:
+    """Memberships under the filters. For a role that may not see names, name and title are never
+    selected (NULL): not hidden later, absent from the result and its cache.
 
-    `search` matches name, title or organisation (as written or canonical), case-insensitively.
+    `search` matches name, title or organisation (as written or canonical), case-insensitively;
+    without names, the organisation only.
     """
+    with_names = names_visible()
     w, p = where("participants_v", f, "v")
     if search:
-        cols = ["v.title", "v.organisation", "v.organisation_canonical"] + (
-            ["v.person"] if with_names else []
+        cols = ["v.organisation", "v.organisation_canonical"] + (
+            ["v.title", "v.person"] if with_names else []
         )
         w += " AND (" + " OR ".join(f"{c} ILIKE ?" for c in cols) + ")"
         like = "%" + search.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
         p = p + [like] * len(cols)
         w = w.replace("ILIKE ?", "ILIKE ? ESCAPE '\\'")
-    person = "v.person" if with_names else "NULL::VARCHAR"
+    person, title = ("v.person", "v.title") if with_names else ("NULL::VARCHAR", "NULL::VARCHAR")
+    order = "v.person" if with_names else "v.organisation_canonical"
     return _df(
-        f"SELECT {person} AS person, v.title, v.organisation, v.organisation_canonical, coalesce(o.sector, 'unknown') AS sector, "
+        f"SELECT {person} AS person, {title} AS title, v.organisation, v.organisation_canonical, coalesce(o.sector, 'unknown') AS sector, "
         f"v.network, v.region, v.is_external FROM participants_v v LEFT JOIN organisations o ON o.canonical = v.organisation_canonical "
-        f"WHERE {w} ORDER BY v.network, v.person{_limit(limit)}",
+        f"WHERE {w} ORDER BY v.network, {order}{_limit(limit)}",
         p,
     )
 
@@ -339,6 +343,21 @@ def members_by_organisation(f: Filters) -> pd.DataFrame:
 
 
 @cached
+def members_by_organisation_and_network(f: Filters) -> pd.DataFrame:
+    """Members counted per organisation and network, with the organisation's sector: what a role
+    without names sees instead of the member list."""
+    w, p = where("participants_v", f, "v")
+    return _df(
+        "SELECT v.organisation_canonical AS organisation, coalesce(o.sector, 'unknown') AS sector, v.network, "
+        "count(*) FILTER (WHERE NOT coalesce(v.is_external, FALSE)) AS internal, "
+        "count(*) FILTER (WHERE v.is_external) AS external, count(*) AS total "
+        f"FROM participants_v v LEFT JOIN organisations o ON o.canonical = v.organisation_canonical WHERE {w} "
+        "GROUP BY ALL ORDER BY total DESC, organisation, network",
+        p,
+    )
+
+
+@cached
 def members_by_sector(f: Filters) -> pd.DataFrame:
     """Members per sector of their organisation (unknown sector kept as 'unknown')."""
     w, p = where("participants_v", f, "v")
@@ -350,10 +369,13 @@ def members_by_sector(f: Filters) -> pd.DataFrame:
 
 
 @cached
-def graph_edges(f: Filters, with_names: bool = True) -> pd.DataFrame:
-    """person - organisation - network edges for the network graph."""
+def graph_edges(f: Filters) -> pd.DataFrame:
+    """person - organisation - network edges for the network graph; without names, each person is
+    an anonymous label numbered in the database ('Deltager 12'), the same for one person's edges."""
     w, p = where("participants_v", f)
-    person = "person" if with_names else "'Person ' || row_number() OVER ()"
+    person = (
+        "person" if names_visible() else "'Deltager ' || dense_rank() OVER (ORDER BY hash(lower(person)))"
+    )
     return _df(
         f"SELECT {person} AS person, organisation_canonical AS organisation, network FROM participants_v WHERE {w}",
         p,
@@ -562,6 +584,8 @@ def export_rows(kind: str, f: Filters, only: dict[str, list[Any]] | None = None)
     are listed in `only`), with every column of the table: what a download of the page holds."""
     from store.tables import TABLES
 
+    if kind == "participants" and not names_visible():
+        raise PermissionError("member lists with names are for leaders, staff and admins")
     table, view, public = _EXPORTS[kind]
     keys = TABLES[table].key
     w, p = where(public, f, "v")
@@ -569,8 +593,10 @@ def export_rows(kind: str, f: Filters, only: dict[str, list[Any]] | None = None)
         w += f' AND v."{col}" IN (SELECT unnest(?))'
         p.append(list(values))
     match = " AND ".join(f't."{k}" IS NOT DISTINCT FROM v."{k}"' for k in keys)
+    # Free-text notes hold names ("Fravær: ..."): a role without names never gets them.
+    cols = "t.*" if names_visible() or "note" not in dict(TABLES[table].columns) else 't.* EXCLUDE ("note")'
     return _df(
-        f"SELECT t.* FROM {table} t WHERE EXISTS (SELECT 1 FROM {view} v WHERE {w} AND {match}) "
+        f"SELECT {cols} FROM {table} t WHERE EXISTS (SELECT 1 FROM {view} v WHERE {w} AND {match}) "
         "ORDER BY t.batch_id, t.src_row",
         p,
     )

@@ -42,17 +42,40 @@ def table(df: pd.DataFrame, key: str) -> None:
     st.dataframe(shown, hide_index=True, key=key)
 
 
-def downloads(table: pd.DataFrame | Callable[[], pd.DataFrame], name: str, key: str) -> None:
+def downloads(
+    table: pd.DataFrame | Callable[[], pd.DataFrame], name: str, key: str, audit: str | None = None
+) -> None:
     """CSV and Excel buttons for a table, with the Danish headers it is shown with.
 
     `table` may be a function that builds the whole table: it runs only when a button is
     clicked, so a page with a million rows behind its table renders as fast as a small one.
+    `audit` names the audited action a click is (a table with names): recorded when the file is
+    made, with the person and page of the session that drew the button.
     """
-    get = table if callable(table) else (lambda: table)
+    build = table if callable(table) else (lambda: table)
+    who, page = None, _page()
+    if audit:
+        from dashboard import access
+
+        who = access.who()
+
+    def made(fmt_: str) -> pd.DataFrame:
+        if audit:
+            from dashboard import access
+
+            access.record(who, audit, page, f"{name}.{fmt_}")
+        return build()
+
+    def csv() -> bytes:
+        return export.to_csv(made("csv"))
+
+    def xlsx() -> bytes:
+        return export.to_xlsx(made("xlsx"), name)
+
     c1, c2, _ = st.columns([1, 1, 3])
     c1.download_button(
         t("Hent CSV"),
-        lambda: export.to_csv(get()),
+        csv,
         file_name=f"{name}.csv",
         mime="text/csv",
         key=f"{key}_csv",
@@ -60,7 +83,7 @@ def downloads(table: pd.DataFrame | Callable[[], pd.DataFrame], name: str, key: 
     )
     c2.download_button(
         t("Hent Excel"),
-        lambda: export.to_xlsx(get(), name),
+        xlsx,
         file_name=f"{name}.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         key=f"{key}_xlsx",
@@ -77,13 +100,19 @@ def detail_table(
     kind: str,
     key: str,
     file_name: str,
+    audit: str | None = None,
 ) -> None:
     """A page's detail table: its first rows as built for reading, a note when there are more, and
     download buttons with the stored rows behind it as data (every column of the kind, numbers as
     numbers), built only when clicked: uploaded again, such a file changes nothing."""
     table(build(shown), f"{key}_table")
     shown_of(len(shown), total)
-    downloads(lambda: export.kind_sheet(kind, stored(), lang()), file_name, key)
+    downloads(lambda: export.kind_sheet(kind, stored(), lang()), file_name, key, audit)
+
+
+def _page() -> str:
+    """The url path of the page being drawn, as app.py noted it (for the audit log)."""
+    return st.session_state.get("_page") or "overblik"
 
 
 def picked_note(labels: list[str]) -> None:

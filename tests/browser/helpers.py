@@ -38,13 +38,15 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def streamlit_server(db: Path | None, env: dict[str, str] | None = None) -> Iterator[str]:
+def streamlit_server(
+    db: Path | None, env: dict[str, str] | None = None, args: list[str] | None = None, port: int | None = None
+) -> Iterator[str]:
     """Streamlit serving app.py on db (None: the store env names); yields its URL once it answers."""
-    port = free_port()
+    port = port or free_port()
     base = {k: v for k, v in os.environ.items() if k != "OVERBLIK_DB"}
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port)]
-        + ["--server.headless", "true", "--browser.gatherUsageStats", "false"],
+        + ["--server.headless", "true", "--browser.gatherUsageStats", "false", *(args or [])],
         cwd=ROOT,
         env={**base, **({"OVERBLIK_DB": str(db)} if db else {}), **(env or {})},
         stdout=subprocess.DEVNULL,

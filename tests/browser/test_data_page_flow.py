@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from loaders.kinds import KINDS
 from loaders.templates import write_template
@@ -69,7 +70,12 @@ def _people(page, url: str, name: str) -> bool:
     box.fill(name)
     box.press("Enter")
     settle(page)
-    return page.locator('[role="gridcell"]', has_text=name).count() > 0
+    page.locator('[data-testid="stDataFrame"]').last.scroll_into_view_if_needed()  # cells drawn in view
+    try:
+        page.locator('[role="gridcell"]', has_text=name).first.wait_for(state="attached", timeout=5_000)
+    except PlaywrightTimeout:
+        return False
+    return True
 
 
 def _history_act(page, url: str, batch: int, verb: str, file_name: str, shot: str) -> None:
@@ -81,11 +87,11 @@ def _history_act(page, url: str, batch: int, verb: str, file_name: str, shot: st
     settle(page)
     page.get_by_role("button", name=f"{verb} indlæsning {batch}…").click()
     settle(page)
-    question = page.locator('[data-testid="stAlertContentWarning"]').inner_text()
+    question = page.locator('[data-testid="stMain"] [data-testid="stAlertContentWarning"]').inner_text()
     assert file_name in question  # the confirmation names the file it will undo
     screenshot(page, f"{shot}_confirm")
     page.get_by_role("button", name=f"Ja, {verb.lower()} indlæsning {batch}").click()
-    page.locator('[data-testid="stAlertContentSuccess"]').wait_for(timeout=30_000)
+    page.locator('[data-testid="stMain"] [data-testid="stAlertContentSuccess"]').wait_for(timeout=30_000)
     settle(page)
     screenshot(page, f"{shot}_done")
 
