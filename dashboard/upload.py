@@ -354,9 +354,10 @@ def undo_description(
 
 def undo_or_redo(
     con: duckdb.DuckDBPyConnection, batch_id: int, user: str | None, lang: str = "da"
-) -> tuple[bool, str]:
-    """Undo a live upload or redo an undone one; (ok, message in the UI language)."""
+) -> tuple[bool, str, str]:
+    """Undo a live upload or redo an undone one; (ok, message in the UI language, 'undo' or 'redo')."""
     cur = store.cursor(con)
+    verb = "undo"
     try:
         if live(cur, batch_id):
             new = undo(cur, batch_id, user=user)
@@ -366,15 +367,16 @@ def undo_or_redo(
                 else f"Batch {batch_id} has been undone (recorded as batch {new})."
             )
         else:
+            verb = "redo"
             new = redo(cur, batch_id, user=user)
             msg = (
                 f"Indlæsning {batch_id} er gendannet (registreret som indlæsning {new})."
                 if lang == "da"
                 else f"Batch {batch_id} has been redone (recorded as batch {new})."
             )
-        return True, msg
+        return True, msg, verb
     except LoaderError as e:
-        return False, e.problem.message(lang)
+        return False, e.problem.message(lang), verb
     finally:
         cur.close()
 

@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 import store
-from dashboard import db, errors, queries, safe, upload
+from dashboard import access, db, errors, queries, safe, upload
 from dashboard.i18n import lang, t
 from loaders.history import current_user
 from loaders.ingest import FilePlan, Options
@@ -22,14 +22,17 @@ SHOWN_PROBLEMS = 100
 
 
 def who() -> str:
-    """Who is uploading: the logged-in user when there is a login, else the OS user or OVERBLIK_USER."""
-    user = getattr(st, "user", None)
-    try:
-        if user is not None and user.get("is_logged_in"):
-            return str(user.get("email") or user.get("name") or user.get("sub"))
-    except (AttributeError, KeyError):
-        pass
-    return current_user()
+    """Who is uploading: the logged-in user, or without a login the OS user or OVERBLIK_USER."""
+    w = access.who()
+    return w.name if w else current_user()
+
+
+def _undo_or_redo(con: Any, batch_id: int, L: str) -> tuple[bool, str]:
+    """Undo or redo a batch; a done one is in the audit log."""
+    ok, msg, verb = upload.undo_or_redo(con, batch_id, who(), L)
+    if ok:
+        access.audit(verb, "data", f"batch {batch_id}")
+    return ok, msg
 
 
 def static_table(df: pd.DataFrame) -> None:
@@ -308,6 +311,7 @@ def _save(con: Any, key: str, file_key: str) -> None:
         return
     db.clear_caches()
     loaded = [p for p in fp.sheets if p.status == "loaded"]
+    access.audit("upload", "data", f"{fp.file}: batch {', '.join(str(p.batch_id) for p in loaded)}")
     st.session_state.setdefault("receipts", []).insert(
         0,
         {
@@ -363,7 +367,7 @@ def _confirm_receipt_undo(con: Any, r: dict[str, Any], i: int) -> None:
     )
 
     def undo_all() -> None:
-        msgs = [upload.undo_or_redo(con, b, who(), L)[1] for b in sorted(r["batches"], reverse=True)]
+        msgs = [_undo_or_redo(con, b, L)[1] for b in sorted(r["batches"], reverse=True)]
         db.clear_caches()
         st.session_state["receipts"].remove(r)
         st.session_state["receipt_confirm"] = None
@@ -384,7 +388,7 @@ def history(con: Any) -> None:
         st.session_state["confirm_batch"] = batch_id
 
     def act(batch_id: int) -> None:
-        ok, msg = upload.undo_or_redo(con, batch_id, who(), L)
+        ok, msg = _undo_or_redo(con, batch_id, L)
         db.clear_caches()
         st.session_state["hist_result"] = (ok, msg)
         st.session_state["confirm_batch"] = None
@@ -440,7 +444,15 @@ def history(con: Any) -> None:
         st.button(f"{verb} {t('indlæsning')} {picked}…", key="undo_btn", on_click=ask, args=(picked,))
     orig = upload.original(con, int(picked))
     if orig:
-        st.download_button(t("Hent den oprindelige fil"), orig[1], file_name=orig[0], key="orig_dl")
+        w = access.who()
+
+        def original_bytes(o: tuple[str, bytes] = orig, b: int = int(picked)) -> bytes:
+            access.record(w, "download_original", "data", f"{o[0]} (batch {b})")
+            return o[1]
+
+        st.download_button(
+            t("Hent den oprindelige fil"), original_bytes, file_name=orig[0], key="orig_dl", on_click="ignore"
+        )
 
 
 # ---------------------------------------------------------------- quarantine and templates
@@ -482,9 +494,17 @@ def quarantine(con: Any) -> None:
         )
         original = upload.original(con, int(batch))
         if original:
+            w = access.who()
+
+            def marked(
+                o: tuple[str, bytes] = original, p: Any = part, b: int = int(batch), w: Any = w
+            ) -> bytes:
+                access.record(w, "download_original", "data", f"{o[0]} (batch {b}, marked)")
+                return marked_sheet(o[1], o[0], p.to_dict("records"), L)
+
             st.download_button(
                 t("Hent arket med fejlene markeret (.xlsx)"),
-                lambda o=original, p=part: marked_sheet(o[1], o[0], p.to_dict("records"), L),
+                marked,
                 file_name=f"fejl_{original[0].rsplit('.', 1)[0]}.xlsx",
                 key=f"q_marked_{batch}",
                 on_click="ignore",

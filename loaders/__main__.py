@@ -1,5 +1,5 @@
 """The command line: python -m loaders ingest|summary|history|undo|redo|quarantine|templates|
-export|backup|restore|rebuild|maintain ...
+export|backup|restore|rebuild|maintain|erase ...
 
 One contract for scripts, tests and the data page. Exit codes: 0 every file loaded, was a
 duplicate or was planned; 1 at least one file rejected (nothing of it written); 2 a usage error
@@ -11,6 +11,7 @@ The store is --db PATH, else OVERBLIK_DB, else OVERBLIK_CATALOG, else data/overb
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import sys
 import traceback
@@ -30,8 +31,6 @@ from loaders.validate import parse_setting
 from store import backup as backups
 
 PUBLIC_VIEWS = ("participants_v", "meetings_v", "eu_projects_v", "pools_v", "allocations_v")
-
-RESERVED = {"erase"}
 
 # The command line's own words; messages about data come from loaders.problems.
 WORDS = {
@@ -82,7 +81,6 @@ WORDS = {
         "--set {k}={v!r}: værdien kan ikke læses ({code})",
         "--set {k}={v!r}: the value cannot be read ({code})",
     ),
-    "later": ("'{c}' kommer senere", "'{c}' comes later"),
     "internal": (
         "Intern fejl i Overblik (fejl-id {id}); detaljerne står herunder.",
         "Internal error in Overblik (error id {id}); details below.",
@@ -117,6 +115,38 @@ WORDS = {
     "maintained": (
         "{merged} små datafiler slået sammen, {expired} gamle øjebliksbilleder udløbet, {deleted} filer slettet.",
         "{merged} small data files merged, {expired} old snapshots expired, {deleted} files deleted.",
+    ),
+    "originals_removed": (
+        "{n} originalfiler ældre end {days} dage er tømt (indlæsningerne og deres rækker står).",
+        "{n} original files older than {days} days were emptied (the uploads and their rows stay).",
+    ),
+    "erase_preview": (
+        "'{name}' nævnes i {rows} rækker og {files} gemte originalfiler. Intet er ændret; kør igen med --yes "
+        "for at slette.",
+        "'{name}' is named in {rows} rows and {files} stored original files. Nothing was changed; run again "
+        "with --yes to erase.",
+    ),
+    "erase_exact": ("hele værdien", "the whole value"),
+    "erase_text": ("i en tekst", "inside a text"),
+    "erase_file": ("originalfil", "original file"),
+    "erase_effect": (
+        "Sletningen erstatter navnet med en anonym betegnelse ('Slettet deltager N') overalt, også i historikken, "
+        "originalfilerne og revisionsloggen, og fjerner alle tidligere tilstande: tidsrejse til før sletningen "
+        "er derefter ikke mulig.",
+        "The erasure replaces the name by an anonymous token ('Slettet deltager N') everywhere, history, original "
+        "files and audit log included, and removes every earlier state: time travel to before the erasure is "
+        "then impossible.",
+    ),
+    "erased": (
+        "Slettet: navnet er erstattet af '{token}' i {rows} rækker og {files} originalfiler (indlæsning {batch}); "
+        "tidligere tilstande og gamle datafiler er fjernet.",
+        "Erased: the name is replaced by '{token}' in {rows} rows and {files} original files (batch {batch}); "
+        "earlier states and old data files are removed.",
+    ),
+    "erase_wal": (
+        "Advarsel: katalogets WAL-fil kunne ikke tømmes, fordi en anden proces læste; kør 'maintain', når den er færdig.",
+        "Warning: the catalog's WAL file could not be emptied because another process was reading; run "
+        "'maintain' when it is done.",
     ),
     "stage_read": ("læser", "reading"),
     "stage_check": ("tjekker", "checking"),
@@ -193,18 +223,25 @@ def _parser() -> argparse.ArgumentParser:
     rb.add_argument("--catalog", required=True, help="the new store's catalog file (must not exist)")
     rb.add_argument("--from", dest="source", help="the store to replay (default: --db or the configured one)")
     common(rb)
-    m = sub.add_parser("maintain", help="merge small data files, expire old snapshots")
+    m = sub.add_parser(
+        "maintain", help="merge small data files, expire old snapshots, empty originals past their retention"
+    )
     m.add_argument(
         "--keep-days", type=int, help="snapshots kept (default: env OVERBLIK_RETENTION_DAYS, else 400)"
+    )
+    m.add_argument(
+        "--originals-days",
+        type=int,
+        help="original files kept (default: env OVERBLIK_ORIGINALS_DAYS, else forever)",
     )
     common(m)
     t = sub.add_parser("templates", help="write one .xlsx template per kind")
     t.add_argument("outdir", type=Path)
     common(t, db=False)
-    for name in sorted(RESERVED):
-        r = sub.add_parser(name, help="(later)")
-        r.add_argument("args", nargs="*")
-        common(r)
+    e = sub.add_parser("erase", help="erase a person (data protection): shows what would change unless --yes")
+    e.add_argument("name", nargs="+", help="the person's name as it stands in the sheets")
+    e.add_argument("--yes", action="store_true", help="erase (without it: the preview, nothing changed)")
+    common(e)
     return p
 
 
@@ -281,9 +318,9 @@ def _human_ingest(entries: list[dict[str, Any]], lang: str) -> str:
 READ_ONLY = {"summary", "history", "quarantine", "export"}
 
 
-def _open(args: argparse.Namespace) -> Any:
+def _open(args: argparse.Namespace, read_only: bool | None = None) -> Any:
     try:
-        return store.connect(args.db, read_only=args.command in READ_ONLY)
+        return store.connect(args.db, read_only=args.command in READ_ONLY if read_only is None else read_only)
     except store.LegacyStore as e:
         raise LoaderError(Problem("db.legacy", params={"file": e.where})) from None
     except store.StoreDamaged as e:
@@ -309,6 +346,20 @@ class _Partial(Exception):
         self.entries, self.exc = entries, exc
 
 
+def _audit(con: Any | None, args: argparse.Namespace, action: str, detail: str) -> None:
+    """One entry in the audit log for an action done from the command line (con: an open writable
+    connection to use, else the store is opened for the entry alone)."""
+    from loaders.history import current_user
+    from store import audit
+
+    user = getattr(args, "user", None) or current_user()
+    if con is not None:
+        audit.record(con, user=user, role=None, action=action, page="cli", detail=detail)
+        return
+    with contextlib.closing(_open(args, read_only=False)) as own:
+        audit.record(own, user=user, role=None, action=action, page="cli", detail=detail)
+
+
 def _ingest(con: Any, args: argparse.Namespace, lang: str) -> tuple[int, Any, str]:
     sets = _sets(args.sets, args.kind, lang)
     entries: list[dict[str, Any]] = []
@@ -329,6 +380,9 @@ def _ingest(con: Any, args: argparse.Namespace, lang: str) -> tuple[int, Any, st
                 sys.stderr.write("\r" + " " * 40 + "\r")
         if any(r.status == "rejected" for r in results):
             code = 1
+        loaded = [r.batch_id for r in results if r.status == "loaded" and r.batch_id is not None]
+        if loaded and not args.dry_run:
+            _audit(con, args, "upload", f"{Path(path).name}: batch {', '.join(map(str, loaded))}")
         entries.extend(r.as_dict(lang) for r in results)
     return code, {"files": entries}, _human_ingest(entries, lang)
 
@@ -343,8 +397,6 @@ def run(argv: list[str]) -> tuple[int, Any, str]:
     try:
         args = _parser().parse_args(argv)
         lang = args.lang
-        if args.command in RESERVED:
-            raise UsageError(w("later", lang, c=args.command))
         if args.command == "templates":
             from loaders.templates import write_templates
 
@@ -354,7 +406,14 @@ def run(argv: list[str]) -> tuple[int, Any, str]:
         if args.command in OPERATIONS:
             return OPERATIONS[args.command](args, lang)
         if args.command == "export":
-            return _export(args, lang)
+            done = _export(args, lang)
+            _audit(
+                None,
+                args,
+                "export",
+                f"{args.view} as {args.format}" + (f" asof {args.asof}" if args.asof else ""),
+            )
+            return done
         con = _open(args)
         try:
             if args.command == "ingest":
@@ -382,6 +441,7 @@ def run(argv: list[str]) -> tuple[int, Any, str]:
                 return 0, {"quarantine": rows}, text or w("nothing_quarantined", lang)
             if args.command in ("undo", "redo"):
                 new = (undo if args.command == "undo" else redo)(con, args.batch_id)
+                _audit(con, args, args.command, f"batch {args.batch_id}")
                 key = "undone" if args.command == "undo" else "redone"
                 return 0, {key: args.batch_id, "batch_id": new}, w(key, lang, b=args.batch_id, new=new)
         finally:
@@ -485,6 +545,7 @@ def _backup(args: argparse.Namespace, lang: str) -> tuple[int, Any, str]:
         m = backups.backup(args.out, args.db)
     except backups.BackupError as e:
         raise UsageError(str(e)) from None
+    _audit(None, args, "backup", f"{args.out}: {len(m['files'])} files")
     return (
         0,
         {"backup": str(args.out), "files": len(m["files"]), "snapshot": m["snapshot"]},
@@ -497,9 +558,10 @@ def _restore(args: argparse.Namespace, lang: str) -> tuple[int, Any, str]:
         m = backups.restore(args.backup, args.db, replace=args.replace)
     except backups.BackupError as e:
         raise UsageError(str(e)) from None
-    con = _open(args)  # opens, and proves the restored store reads
+    con = _open(args, read_only=False)  # opens, and proves the restored store reads
     try:
         s = summary(con)
+        _audit(con, args, "restore", f"{args.backup} (made {m['made']})")
     finally:
         con.close()
     return (
@@ -516,6 +578,7 @@ def _rebuild(args: argparse.Namespace, lang: str) -> tuple[int, Any, str]:
         report = rebuild.rebuild(args.source or args.db, args.catalog)
     except rebuild.RebuildError as e:
         raise UsageError(str(e)) from None
+    _audit(None, args, "rebuild", f"{args.catalog}: {report['replayed']} steps replayed")
     return 0, report, w("rebuilt", lang, new=args.catalog, n=report["replayed"])
 
 
@@ -524,13 +587,73 @@ def _maintain(args: argparse.Namespace, lang: str) -> tuple[int, Any, str]:
 
     con = _open(args)
     try:
-        report = maintain.maintain(con, keep_days=args.keep_days)
+        try:
+            report = maintain.maintain(con, keep_days=args.keep_days, originals=args.originals_days)
+        except ValueError as e:  # OVERBLIK_ORIGINALS_DAYS that is not a number
+            raise UsageError(str(e)) from None
+        _audit(con, args, "maintain", json.dumps(report, sort_keys=True, default=str))
     finally:
         con.close()
-    return 0, report, w("maintained", lang, **report)
+    text = w("maintained", lang, **report)
+    if report["originals_days"] is not None:
+        text += "\n" + w(
+            "originals_removed", lang, n=report["originals_removed"], days=report["originals_days"]
+        )
+    return 0, report, text
 
 
-OPERATIONS = {"backup": _backup, "restore": _restore, "rebuild": _rebuild, "maintain": _maintain}
+def _erase(args: argparse.Namespace, lang: str) -> tuple[int, Any, str]:
+    """Without --yes the preview (the store opened read-only); with it the erasure. Exit 2 when
+    nothing names the person."""
+    from loaders import erase as erasure
+    from loaders.history import current_user
+
+    name = " ".join(args.name)
+    con = _open(args, read_only=not args.yes)
+    try:
+        if not args.yes:
+            p = erasure.preview(con, name)
+            if not p["total"] and not p["files"]:
+                raise LoaderError(Problem("erase.not_found", params={"name": p["name"]}))
+            return (
+                0,
+                {"erased": False, **{k: v for k, v in p.items() if k != "table"}},
+                _human_preview(p, lang),
+            )
+        r = erasure.erase(con, name, user=current_user(), role=None, page="cli")
+    except LoaderError as e:
+        if not e.problem.code.startswith("erase."):
+            raise
+        text = e.problem.message(lang)
+        return 2, {"error": {"code": e.problem.code, "message": text}}, text
+    finally:
+        con.close()
+    text = w("erased", lang, token=r["token"], rows=r["rows"], files=len(r["files"]), batch=r["batch_id"])
+    if r["purge"].get("wal_truncated") is False:
+        text += "\n" + w("erase_wal", lang)
+    return 0, {"erased": True, **r}, text
+
+
+def _human_preview(p: dict[str, Any], lang: str) -> str:
+    lines = [w("erase_preview", lang, name=p["name"], rows=p["total"], files=len(p["files"]))]
+    for c in p["columns"]:
+        counts = [f"{c[k]} {w('erase_' + k, lang)}" for k in ("exact", "text") if c[k]]
+        lines.append(f"  {c['table']}.{c['column']}: " + ", ".join(counts))
+    for f in p["files"]:
+        lines.append(
+            f"  {w('erase_file', lang)}: {f['file_name']} ({w('batch', lang)} {', '.join(map(str, f['batches']))})"
+        )
+    lines.append(w("erase_effect", lang))
+    return "\n".join(lines)
+
+
+OPERATIONS = {
+    "backup": _backup,
+    "restore": _restore,
+    "rebuild": _rebuild,
+    "maintain": _maintain,
+    "erase": _erase,
+}
 
 
 def _internal(exc: BaseException, lang: str, doc: dict[str, Any]) -> tuple[int, Any, str]:

@@ -38,9 +38,14 @@ def commit(
     base: int,
     user: str,
     at: datetime | None = None,
+    sha_received: str | None = None,
+    stored_name: str | None = None,
+    note: str | None = None,
 ) -> list[SheetPlan]:
     """Write every planned sheet of one file as a batch each, in one transaction (at: the time to
-    record, for a rebuild that replays history; else now)."""
+    record, for a rebuild that replays history; else now). sha_received, stored_name and note: the
+    file was stored changed (an erased person's name replaced), the hash it came with, its name
+    as stored and why."""
     todo = [p for p in plans if p.status == "planned"]
     if not todo:
         return plans
@@ -56,6 +61,9 @@ def commit(
             base=base,
             user=user,
             now=now,
+            sha_received=sha_received,
+            stored_name=stored_name,
+            note=note,
         )
     return plans
 
@@ -71,6 +79,9 @@ def _commit(
     base: int,
     user: str,
     now: datetime,
+    sha_received: str | None,
+    stored_name: str | None,
+    note: str | None,
 ) -> None:
     con.execute("BEGIN TRANSACTION")
     try:
@@ -78,11 +89,11 @@ def _commit(
             raise LoaderError(Problem("plan.stale", file=file_name))
         if con.execute("SELECT count(*) FROM files WHERE sha256 = ?", [sha]).fetchall()[0][0] == 0:
             con.execute(
-                "INSERT INTO files (sha256, file_name, size_bytes, content) VALUES (?, ?, ?, ?)",
-                [sha, file_name, len(content), content],
+                "INSERT INTO files (sha256, file_name, size_bytes, content, note) VALUES (?, ?, ?, ?, ?)",
+                [sha, stored_name or file_name, len(content), content, note],
             )
         for seq, p in enumerate(todo):
-            _commit_sheet(con, p, sha, user, now, options, seq)
+            _commit_sheet(con, p, sha, user, now, options, seq, sha_received)
         con.execute("COMMIT")
     except (duckdb.TransactionException, duckdb.ConstraintException) as exc:
         # Another commit got there first (two Saves at once): the plan no longer fits the store.
@@ -105,6 +116,7 @@ def _commit_sheet(
     now: datetime,
     options: dict[str, Any],
     seq: int,
+    sha_received: str | None = None,
 ) -> None:
     v = p.validated
     assert v is not None and p.incoming is not None
@@ -115,12 +127,12 @@ def _commit_sheet(
     batch = next_batch_id(con)
     con.execute(
         "INSERT INTO batches (batch_id, file_name, sheet, sha256, kind, action, uploaded_by, uploaded_at, "
-        "rows_new, rows_changed, rows_unchanged, rows_missing, rows_rejected, rows_removed, rows_skipped, options) "
-        "VALUES (?, ?, ?, ?, ?, 'ingest', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "rows_new, rows_changed, rows_unchanged, rows_missing, rows_rejected, rows_removed, rows_skipped, options, "
+        "sha256_received) VALUES (?, ?, ?, ?, ?, 'ingest', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
             batch, p.file, p.sheet, sha, v.kind.name, user, now, p.rows["new"], p.rows["changed"],
             p.rows["unchanged"], p.rows["missing"], p.rows["rejected"], p.rows["removed"], p.rows["skipped"],
-            json.dumps(options, sort_keys=True, ensure_ascii=False),
+            json.dumps(options, sort_keys=True, ensure_ascii=False), sha_received,
         ],
     )  # fmt: skip
     src = f"_commit_{seq}"

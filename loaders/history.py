@@ -13,6 +13,7 @@ from __future__ import annotations
 import getpass
 import os
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 import duckdb
@@ -122,6 +123,8 @@ def _reverse(con: duckdb.DuckDBPyConnection, batch_id: int, user: str | None, at
     """Reverse batch_id, the head of its chain: a new undo batch (under the writers' lock)."""
     row = _batch(con, batch_id)
     assert row is not None and row[2] is None
+    if row[0] == "erase":  # an erased name never comes back
+        raise LoaderError(Problem("undo.erase", params={"batch_id": batch_id}))
     for table in DATA_TABLES:
         later = _blocking_batch(con, table, batch_id)
         if later is not None:
@@ -250,11 +253,18 @@ def history(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
 
 
 def original_file(con: duckdb.DuckDBPyConnection, batch_id: int) -> tuple[str, bytes] | None:
-    """The file a batch came from, as uploaded."""
+    """The file a batch came from, as uploaded (as stored after an erasure: an erased person's
+    name replaced, an .xls converted to .xlsx, which its name then says)."""
     row = first_row(
         con.execute(
-            "SELECT b.file_name, f.content FROM batches b JOIN files f ON f.sha256 = b.sha256 WHERE b.batch_id = ?",
+            "SELECT b.file_name, f.content, f.file_name FROM batches b JOIN files f ON f.sha256 = b.sha256 "
+            "WHERE b.batch_id = ?",
             [batch_id],
         )
     )
-    return (row[0], bytes(row[1])) if row else None
+    if not row or not row[1]:  # no such batch, or its file was emptied by the retention of originals
+        return None
+    name, stored = Path(row[0]), Path(row[2])
+    if stored.suffix and stored.suffix.lower() != name.suffix.lower():
+        name = name.with_suffix(stored.suffix)
+    return (str(name), bytes(row[1]))

@@ -18,6 +18,7 @@ from typing import Any
 
 import duckdb
 
+from loaders import erase
 from loaders import parse as P
 from loaders.commit import commit
 from loaders.history import current_user, live
@@ -80,6 +81,11 @@ class FilePlan:
     options: Options
     base: int
     sheets: list[SheetPlan]
+    # When the rows named an erased person, content is the file with the name replaced:
+    # the hash of the file as received, the stored file's name (an .xls becomes .xlsx) and why.
+    sha_received: str | None = None
+    stored_name: str | None = None
+    note: str | None = None
 
     @property
     def rejected(self) -> bool:
@@ -190,7 +196,11 @@ def plan_upload(con: duckdb.DuckDBPyConnection, examined: Examined, options: Opt
     data = sorted(
         (s for s in examined.sheets if isinstance(s, Validated)), key=lambda v: LOAD_ORDER.index(v.kind.name)
     )
+    names = erase.erased(con)  # None unless a person was erased: then every cell is checked
+    found: dict[tuple[str, ...], str] = {}
     for seq, v in enumerate(data):
+        if names is not None:
+            found.update(erase.anonymise(v, names))
         p = plan_sheet(con, v, replace=options.replace, seq=seq)
         if any(e.severity == "error" for e in p.errors) and not (options.skip_invalid and p.accepted):
             p.status = "rejected"
@@ -212,11 +222,28 @@ def plan_upload(con: duckdb.DuckDBPyConnection, examined: Examined, options: Opt
             plans.append(SheetPlan(examined.file, "", options.kind, "rejected"))
         plans[0].errors.append(_unrecognised(examined.file, plans[0].sheet, options.kind))
     fp = FilePlan(examined.file, examined.sha, examined.content, options, base, plans)
+    if found:
+        _anonymise_file(fp, found)
     if fp.rejected and not options.skip_invalid:
         for p in plans:
             if p.status == "planned":
                 p.status = "rejected"  # a rejected file changes nothing
     return fp
+
+
+def _anonymise_file(fp: FilePlan, found: dict[tuple[str, ...], str]) -> None:
+    """The file is stored with the erased names its rows held replaced, as its rows are."""
+    done = erase.anonymise_file(fp.content, found)
+    if done is None:
+        return
+    content, fmt = done
+    converted = erase.file_format(fp.content) != fmt
+    fp.sha_received, fp.content = fp.sha, content
+    fp.sha = hashlib.sha256(content).hexdigest()
+    fp.stored_name = str(Path(fp.file).with_suffix(".xlsx")) if converted else fp.file
+    fp.note = "Navne på slettede personer erstattet ved indlæsningen" + (
+        "; konverteret fra .xls til .xlsx med de samme celleværdier" if converted else ""
+    )
 
 
 def known_upload(con: duckdb.DuckDBPyConnection, sha: str, name: str, options: Options) -> FilePlan | None:
@@ -305,6 +332,9 @@ def commit_plan(
         base=fp.base,
         user=user or current_user(),
         at=at,
+        sha_received=fp.sha_received,
+        stored_name=fp.stored_name,
+        note=fp.note,
     )
     return fp
 

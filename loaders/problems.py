@@ -167,6 +167,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Organisationen '{value}' ligner '{similar}'. Tjek om det er den samme (aliaslisten).",
         "Organisation '{value}' looks like '{similar}'. Check whether they are the same (alias list).",
     ),
+    "person.erased": (
+        "Rækken nævner en person, der er slettet efter databeskyttelsesreglerne; navnet er gemt anonymiseret.",
+        "The row names a person who was erased under the data protection rules; the name is stored anonymised.",
+    ),
     # database
     "db.damaged": (
         "Datalageret {file} kan ikke åbnes: {detail}. Intet er ændret. Hent en sikkerhedskopi tilbage "
@@ -201,6 +205,21 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "undo.superseded": (
         "Indlæsning {batch_id} kan ikke fortrydes, fordi indlæsning {later} siden har ændret de samme rækker. Fortryd {later} først.",
         "Batch {batch_id} cannot be undone because batch {later} has since changed the same rows. Undo {later} first.",
+    ),
+    "undo.erase": (
+        "Indlæsning {batch_id} er en sletning af en person efter databeskyttelsesreglerne og kan ikke fortrydes.",
+        "Batch {batch_id} is the erasure of a person under the data protection rules and cannot be undone.",
+    ),
+    # erasure of a person
+    "erase.not_found": (
+        "Ingen rækker, originalfiler eller logposter nævner '{name}'. Intet er ændret. Tjek stavemåden; "
+        "store og små bogstaver og mellemrum betyder ikke noget.",
+        "No rows, original files or log entries name '{name}'. Nothing was changed. Check the spelling; "
+        "case and spacing do not matter.",
+    ),
+    "erase.name": (
+        "Skriv personens navn (mindst to bogstaver).",
+        "Write the person's name (at least two letters).",
     ),
 }
 

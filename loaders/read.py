@@ -443,6 +443,11 @@ def _encoding(path: Path) -> str:
     Excel), else latin-1. read_csv starts over in the next one if a later byte disagrees."""
     with path.open("rb") as fh:
         head = fh.read(1 << 20)
+    return encoding_of(head)
+
+
+def encoding_of(head: bytes) -> str:
+    """The encoding _encoding picks for a CSV file starting with head (its first MB)."""
     if head.startswith(b"\xef\xbb\xbf"):
         return "utf-8-sig"
     try:

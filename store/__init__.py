@@ -403,6 +403,13 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
             con.execute(_views_sql())
             if not con.execute("SELECT count(*) FROM store_version").fetchall()[0][0]:
                 con.execute("INSERT INTO store_version VALUES (0)")
+            if not con.execute("SELECT count(*) FROM store_settings WHERE key = 'erasure_key'").fetchall()[0][
+                0
+            ]:
+                import secrets
+
+                # The key of erased names' hashes: random per store, so a hash says nothing elsewhere.
+                con.execute("INSERT INTO store_settings VALUES ('erasure_key', ?)", [secrets.token_hex(32)])
             con.execute(
                 "INSERT INTO schema_version VALUES (?, ?, ?)", [SCHEMA_VERSION, datetime.now(), wanted]
             )

@@ -10,6 +10,13 @@ anyone may still ask for.
 
 Retention: OVERBLIK_RETENTION_DAYS, default 400 days: a committee compares with the same meeting a
 year before, with a margin. Run it nightly (docs/deploy.md).
+
+Original files: kept forever by default (a rebuild replays them, and staff download them). With
+OVERBLIK_ORIGINALS_DAYS=N, maintain empties the stored file of every upload whose newest batch is
+more than N days old (the batch keeps its hash, file name and counts; its rows stay). Such an
+upload can no longer be downloaded as uploaded or replayed by a rebuild. The emptied bytes leave
+the disk when the snapshots from before are expired (the retention above), or at once with
+`erase` for a person.
 """
 
 from __future__ import annotations
@@ -32,6 +39,43 @@ def retention_days() -> int:
         return max(1, int(raw)) if raw else DEFAULT_RETENTION_DAYS
     except ValueError:
         return DEFAULT_RETENTION_DAYS
+
+
+def originals_days() -> int | None:
+    """How long original files are kept, in days: OVERBLIK_ORIGINALS_DAYS, else None (forever)."""
+    raw = os.environ.get("OVERBLIK_ORIGINALS_DAYS")
+    if not raw:
+        return None
+    try:
+        return max(0, int(raw))
+    except ValueError:
+        raise ValueError(f"OVERBLIK_ORIGINALS_DAYS={raw!r} is not a number of days") from None
+
+
+ORIGINAL_REMOVED = "removed by the retention of original files ({days} days)"
+
+
+def drop_old_originals(con: duckdb.DuckDBPyConnection, days: int) -> int:
+    """Empty the stored original of every upload whose newest batch is older than days; how many."""
+    cutoff = datetime.now() - timedelta(days=days)  # uploaded_at is local time, as recorded
+    con.execute("BEGIN TRANSACTION")
+    try:
+        n = con.execute(
+            "SELECT count(*) FROM files WHERE octet_length(content) > 0 AND sha256 IN "
+            "(SELECT sha256 FROM batches WHERE action = 'ingest' GROUP BY sha256 HAVING max(uploaded_at) < ?)",
+            [cutoff],
+        ).fetchall()[0][0]
+        if n:
+            con.execute(
+                "UPDATE files SET content = ''::BLOB, note = ? WHERE octet_length(content) > 0 AND sha256 IN "
+                "(SELECT sha256 FROM batches WHERE action = 'ingest' GROUP BY sha256 HAVING max(uploaded_at) < ?)",
+                [ORIGINAL_REMOVED.format(days=days), cutoff],
+            )
+        con.execute("COMMIT")
+    except BaseException:
+        store.rollback(con)
+        raise
+    return int(n)
 
 
 def pin(con: duckdb.DuckDBPyConnection, moment: datetime, reason: str) -> None:
@@ -62,12 +106,17 @@ def kept_snapshots(con: duckdb.DuckDBPyConnection, cutoff: datetime) -> set[int]
     return kept | {k + 1 for k in kept}
 
 
-def maintain(con: duckdb.DuckDBPyConnection, keep_days: int | None = None) -> dict[str, int]:
-    """Merge, expire, delete; what was done, counted."""
+def maintain(
+    con: duckdb.DuckDBPyConnection, keep_days: int | None = None, originals: int | None = None
+) -> dict[str, int | None]:
+    """Empty originals past their retention, merge, expire, delete; what was done, counted.
+    originals: days to keep original files (default OVERBLIK_ORIGINALS_DAYS; None keeps them)."""
     days = keep_days if keep_days is not None else retention_days()
+    originals = originals if originals is not None else originals_days()
     cutoff = datetime.now(UTC) - timedelta(days=days)
     loc = store.location_of(con)
     with store.write_lock(con), maintenance(loc, exclusive=True):
+        removed = drop_old_originals(con, originals) if originals is not None else 0
         merged = sum(r[2] for r in con.execute("CALL ducklake_merge_adjacent_files('lake')").fetchall())
         kept = kept_snapshots(con, cutoff)
         old = [
@@ -87,4 +136,11 @@ def maintain(con: duckdb.DuckDBPyConnection, keep_days: int | None = None) -> di
                 "CALL ducklake_delete_orphaned_files('lake', older_than => now() - INTERVAL 1 DAY)"
             ).fetchall()
         )
-    return {"merged": merged, "expired": len(old), "deleted": deleted, "retention_days": days}
+    return {
+        "merged": merged,
+        "expired": len(old),
+        "deleted": deleted,
+        "retention_days": days,
+        "originals_removed": removed,
+        "originals_days": originals,
+    }

@@ -3,7 +3,9 @@ and the history of what was done with them, then checked view by view against th
 
 Every upload is replayed from its original file with the options it was loaded with (kind, values
 set for the whole sheet, whole-list mode, set-aside rows), by the person and at the time recorded;
-every undo and redo is replayed on the batch it was made on. The loaders are deterministic given
+every undo and redo is replayed on the batch it was made on. Erasures are kept: the erased names
+and their key are copied first, and an erasure's batch is recorded again where it was (the stored
+originals were rewritten by it, so the uploads replayed give the tokens, never the names). The loaders are deterministic given
 the file, the options and the store before, so the new store's public views hold exactly the old
 rows: rebuild compares every view and every row, and says which differ if any do.
 
@@ -100,17 +102,28 @@ def _replay_upload(
     """Replay one upload; the old batch ids mapped to the new ones (by sheet)."""
     from loaders.ingest import commit_plan, plan_file
 
-    row = store.first_row(src.execute("SELECT content FROM files WHERE sha256 = ?", [step["sha"]]))
-    if row is None:
-        raise RebuildError(
-            f"the original of {step['file_name']} (batch {step['batches'][0][0]}) is not stored"
+    has_note = "note" in _columns(src, "files")
+    row = store.first_row(
+        src.execute(
+            f"SELECT content, file_name, {'note' if has_note else 'NULL'} FROM files WHERE sha256 = ?",  # noqa: S608
+            [step["sha"]],
         )
+    )
+    if row is None or not row[0]:
+        why = "is not stored" if row is None else f"was emptied ({row[2] or 'retention of original files'})"
+        raise RebuildError(f"the original of {step['file_name']} (batch {step['batches'][0][0]}) {why}")
     folder = work / str(step["batches"][0][0])
     folder.mkdir()
-    path = folder / Path(step["file_name"]).name
+    # An .xls an erasure converted is stored as .xlsx: read as what it is now, recorded as it was.
+    name = Path(step["file_name"])
+    stored = Path(row[1] or name.name)
+    shown = step["file_name"]
+    if stored.suffix and stored.suffix.lower() != name.suffix.lower():
+        shown = str(name.with_suffix(stored.suffix))
+    path = folder / Path(shown).name
     path.write_bytes(bytes(row[0]))
     before = _latest(dst)
-    fp = plan_file(dst, path, display_name=step["file_name"], options=_options(step["options"]))
+    fp = plan_file(dst, path, display_name=shown, options=_options(step["options"]))
     planned = {(p.sheet, p.kind) for p in fp.sheets if p.status == "planned"}
     wanted = {(sheet, kind) for _, sheet, kind in step["batches"]}
     if planned != wanted:
@@ -125,7 +138,103 @@ def _replay_upload(
             "SELECT batch_id, sheet FROM batches WHERE batch_id > ? ORDER BY batch_id", [before]
         ).fetchall()
     }
-    return {old: new[sheet] for old, sheet, _ in step["batches"]}
+    mapping = {old: new[sheet] for old, sheet, _ in step["batches"]}
+    _keep_erasure_marks(dst, src, step, mapping, shown, row[1], row[2])
+    return mapping
+
+
+def _keep_erasure_marks(
+    dst: duckdb.DuckDBPyConnection,
+    src: duckdb.DuckDBPyConnection,
+    step: dict[str, Any],
+    mapping: dict[int, int],
+    shown: str,
+    stored_name: str | None,
+    note: str | None,
+) -> None:
+    """What an erasure recorded about a file: the hash it was received with, its stored name and
+    why it changed, and the file name of its batches as recorded (a converted .xls)."""
+    received = (
+        dict(
+            src.execute(
+                "SELECT batch_id, sha256_received FROM batches WHERE list_contains(?, batch_id)",
+                [list(mapping)],
+            ).fetchall()
+        )
+        if "sha256_received" in _columns(src, "batches")
+        else {}
+    )
+    if not any(received.values()) and not note and shown == step["file_name"]:
+        return
+    dst.execute("BEGIN TRANSACTION")
+    try:
+        for old, new in mapping.items():
+            dst.execute(
+                "UPDATE batches SET sha256_received = ?, file_name = ? WHERE batch_id = ?",
+                [received.get(old), step["file_name"], new],
+            )
+        dst.execute(
+            "UPDATE files SET note = ?, file_name = ? WHERE sha256 = ?",
+            [note, stored_name or shown, step["sha"]],
+        )
+        dst.execute("COMMIT")
+    except BaseException:
+        store.rollback(dst)
+        raise
+
+
+def _columns(con: duckdb.DuckDBPyConnection, table: str) -> set[str]:
+    return {
+        r[0]
+        for r in con.execute(
+            "SELECT column_name FROM duckdb_columns() WHERE table_name = ? AND database_name = current_database()",
+            [table],
+        ).fetchall()
+    }
+
+
+def _copy_erasures(dst: duckdb.DuckDBPyConnection, src: duckdb.DuckDBPyConnection) -> None:
+    """The erased names and the key of their hashes, before anything is replayed: an upload made
+    after an erasure is anonymised again as it was then."""
+    try:
+        key = src.execute("SELECT value FROM store_settings WHERE key = 'erasure_key'").fetchall()
+        names = src.execute("SELECT name_hash, token, erased_at FROM erased_names").fetchall()
+    except duckdb.CatalogException:
+        return  # a store from before erasures
+    with store.write_lock(dst):
+        dst.execute("BEGIN TRANSACTION")
+        try:
+            if key:
+                dst.execute("DELETE FROM store_settings WHERE key = 'erasure_key'")
+                dst.execute("INSERT INTO store_settings VALUES ('erasure_key', ?)", [key[0][0]])
+            for row in names:
+                dst.execute("INSERT INTO erased_names VALUES (?, ?, ?)", list(row))
+            dst.execute("COMMIT")
+        except BaseException:
+            store.rollback(dst)
+            raise
+
+
+def _replay_erase(dst: duckdb.DuckDBPyConnection, src: duckdb.DuckDBPyConnection, old: int) -> int:
+    """An erasure's batch, recorded again in its place (its effect is in the originals already)."""
+    cols = sorted(_columns(src, "batches") & _columns(dst, "batches") - {"batch_id"})
+    row = store.first_row(
+        src.execute(f"SELECT {', '.join(cols)} FROM batches WHERE batch_id = ?", [old])  # noqa: S608
+    )
+    assert row is not None
+    with store.write_lock(dst):
+        dst.execute("BEGIN TRANSACTION")
+        try:
+            new = store.next_batch_id(dst)
+            dst.execute(
+                f"INSERT INTO batches (batch_id, {', '.join(cols)}) VALUES (?{', ?' * len(cols)})",  # noqa: S608
+                [new, *row],
+            )
+            dst.execute("COMMIT")
+        except BaseException:
+            store.rollback(dst)
+            raise
+    return new
 
 
 def _latest(con: duckdb.DuckDBPyConnection) -> int:
@@ -154,6 +263,8 @@ def rebuild(source: str | os.PathLike[str] | None, new_catalog: str | os.PathLik
     """Replay the source's history into a new store at new_catalog; the report, views compared."""
     from loaders.history import reverse_head
 
+    # A new catalog file keeps its data folder beside it, never the one OVERBLIK_DATA_PATH names
+    # for the store being rebuilt (store.location).
     target = store.location(new_catalog)
     if target.sqlite_file is None:
         raise RebuildError("--catalog names the new store's catalog file")
@@ -166,6 +277,8 @@ def rebuild(source: str | os.PathLike[str] | None, new_catalog: str | os.PathLik
     mapping: dict[int, int] = {}
     replayed = 0
     try:
+        if not legacy:
+            _copy_erasures(dst, src)
         with tempfile.TemporaryDirectory(prefix="overblik-rebuild-") as tmp:
             for step in _uploads(src):
                 if step["action"] == "ingest":
@@ -178,6 +291,8 @@ def rebuild(source: str | os.PathLike[str] | None, new_catalog: str | os.PathLik
                         )
                     # The batch reversed was the head of its undo chain then, as its replay is now.
                     mapping[step["batches"][0][0]] = reverse_head(dst, head, user=step["user"], at=step["at"])
+                elif step["action"] == "erase":
+                    mapping[step["batches"][0][0]] = _replay_erase(dst, src, step["batches"][0][0])
                 else:
                     raise RebuildError(f"batch {step['batches'][0][0]}: unknown action {step['action']!r}")
                 replayed += 1

@@ -18,7 +18,8 @@ CREATE TABLE IF NOT EXISTS files (
     sha256      VARCHAR NOT NULL,
     file_name   VARCHAR NOT NULL,
     size_bytes  BIGINT NOT NULL,
-    content     BLOB NOT NULL
+    content     BLOB NOT NULL,
+    note        VARCHAR             -- what an erasure did to the file (rewrote it; converted an .xls)
 );
 
 CREATE TABLE IF NOT EXISTS batches (
@@ -40,7 +41,8 @@ CREATE TABLE IF NOT EXISTS batches (
     undone_by       INTEGER,            -- set when a later undo batch reverted this one
     rows_removed    INTEGER NOT NULL DEFAULT 0,  -- rows a whole-list upload took out of its scope
     rows_skipped    INTEGER NOT NULL DEFAULT 0,  -- totals, repeated headers, section rows
-    options         VARCHAR             -- JSON: the kind chosen, --set values, whole-list mode
+    options         VARCHAR,            -- JSON: the kind chosen, --set values, whole-list mode
+    sha256_received VARCHAR             -- the file as uploaded, when an erasure rewrote the stored one
 );
 
 -- Rows set aside when the valid rows of a sheet were saved without them, with their reasons.
@@ -71,4 +73,33 @@ CREATE TABLE IF NOT EXISTS snapshot_pins (
     moment     TIMESTAMPTZ NOT NULL,
     pinned_at  TIMESTAMPTZ NOT NULL,
     reason     VARCHAR NOT NULL
+);
+
+-- Who did what, when, from where: logins, uploads, undos, erasures, downloads of tables with names
+-- and of original files. An erasure is recorded, never whom it erased (the detail holds counts).
+CREATE TABLE IF NOT EXISTS audit_log (
+    "at"       TIMESTAMPTZ NOT NULL,   -- quoted: AT is a keyword of DuckDB (time travel)
+    user_name  VARCHAR NOT NULL,
+    role       VARCHAR,
+    action     VARCHAR NOT NULL,   -- login | upload | undo | redo | erase | download_names | download_original | export | backup | restore | maintain
+    page       VARCHAR,            -- the page or 'cli'
+    detail     VARCHAR             -- what: a file name, a batch id, a table, counts
+);
+
+-- Persons erased: only a keyed hash of the normalised name (the key is in store_settings), and the
+-- token that replaced it, so a later upload holding the name is flagged and stored anonymised.
+CREATE TABLE IF NOT EXISTS erased_names (
+    name_hash  VARCHAR NOT NULL,
+    token      VARCHAR NOT NULL,
+    erased_at  TIMESTAMPTZ NOT NULL
+);
+
+-- Columns added after version 3 was first released: a store made before gets them here.
+ALTER TABLE files ADD COLUMN IF NOT EXISTS note VARCHAR;
+ALTER TABLE batches ADD COLUMN IF NOT EXISTS sha256_received VARCHAR;
+
+-- Installation settings kept with the data (the erasure key: random, made when the store is).
+CREATE TABLE IF NOT EXISTS store_settings (
+    key    VARCHAR NOT NULL,
+    value  VARCHAR NOT NULL
 );

@@ -25,6 +25,15 @@ def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def lake(request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """A store under test on the embedded SQLite catalog and, marked postgres, on a real PostgreSQL
+    catalog (tests/store/conftest.py: make_lake)."""
+    from tests.store.conftest import make_lake
+
+    return make_lake(request.param, tmp_path, monkeypatch)
+
+
 @pytest.fixture(autouse=True)
 def _clear_streamlit_caches():
     """st.cache_data and st.cache_resource outlive an AppTest within one pytest process."""

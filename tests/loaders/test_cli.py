@@ -111,8 +111,11 @@ def test_usage_errors_exit_2_with_one_json_document(tmp_path):
         str(tmp_path / "c.sqlite"),
     )
     assert p.returncode == 2 and "nonsense" in doc(p)["error"]["message"]
-    p = cli("erase", "Anna", "--json")
-    assert p.returncode == 2
+    db = str(tmp_path / "c.sqlite")
+    f = write_xlsx(tmp_path / "a.xlsx", {"Bevillinger": ALLOCATIONS})
+    assert cli("ingest", str(f), "--db", db).returncode == 0
+    p = cli("erase", "Anna Ukendt", "--json", "--db", db)  # nobody of that name: nothing to erase
+    assert p.returncode == 2 and doc(p)["error"]["code"] == "erase.not_found"
 
 
 def test_the_command_line_reads_and_writes_while_another_process_holds_the_store_open(tmp_path):

@@ -81,8 +81,3 @@ def make_lake(kind: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Lak
     for k, v in env.items():
         monkeypatch.setenv(k, v)
     return Lake(kind, None, env)
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def lake(request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Lake:
-    return make_lake(request.param, tmp_path, monkeypatch)

@@ -330,6 +330,47 @@ def test_maintain_on_the_command_line_uses_the_documented_retention(lake: Lake, 
     assert json.loads(p.stdout)["retention_days"] == maintain.DEFAULT_RETENTION_DAYS == 400
 
 
+def test_originals_are_kept_forever_unless_a_retention_empties_the_old_ones(
+    tmp_path: Path, monkeypatch
+) -> None:
+    """OVERBLIK_ORIGINALS_DAYS: maintain empties the stored file of uploads older than the setting;
+    their rows and batches stay, the newer file stays whole, a rebuild says which file is gone."""
+    from loaders.history import original_file
+
+    lake = make_lake("sqlite", tmp_path, monkeypatch)
+    assert lake.cli("ingest", str(allocations(tmp_path, "gammel.xlsx", {"A": 1}))).returncode == 0
+    assert lake.cli("ingest", str(allocations(tmp_path, "ny.xlsx", {"B": 2}))).returncode == 0
+    con = lake.connect()
+    try:
+        con.execute(
+            "UPDATE batches SET uploaded_at = uploaded_at - INTERVAL 40 DAY WHERE file_name = 'gammel.xlsx'"
+        )
+        before = views_of(con)
+    finally:
+        con.close()
+    p = lake.cli("maintain", "--json")  # no setting: originals are kept
+    assert p.returncode == 0 and json.loads(p.stdout)["originals_removed"] == 0
+    p = lake.cli("maintain", "--json", "--originals-days", "30")
+    assert p.returncode == 0, p.stderr
+    assert json.loads(p.stdout)["originals_removed"] == 1
+    con = lake.connect(read_only=True)
+    try:
+        assert views_of(con) == before  # the figures do not change
+        assert original_file(con, 1) is None  # the old upload's file is gone
+        assert original_file(con, 2)[0] == "ny.xlsx"
+        assert con.execute("SELECT octet_length(content) FROM files ORDER BY file_name").fetchall() != [
+            (0,),
+            (0,),
+        ]
+    finally:
+        con.close()
+    monkeypatch.setenv("OVERBLIK_ORIGINALS_DAYS", "30")  # the setting does the same, nightly
+    p = lake.cli("maintain", "--json")
+    assert p.returncode == 0 and json.loads(p.stdout)["originals_removed"] == 0  # nothing more to do
+    p = lake.cli("rebuild", "--catalog", str(tmp_path / "again.sqlite"))
+    assert p.returncode == 2 and "gammel.xlsx" in p.stderr and "retention" in p.stderr
+
+
 # ---------------------------------------------------------------- damage
 
 
