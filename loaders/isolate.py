@@ -45,7 +45,7 @@ _HEADER = struct.Struct("!Q")
 class Limits:
     """What one upload may cost. Defaults fit a 2-core server with 4 GB; each is an env setting."""
 
-    memory_mb: int = 2560  # OVERBLIK_PARSE_MEMORY_MB: address space of the child (500k rows need ~1 GB)
+    memory_mb: int = 2560  # OVERBLIK_PARSE_MEMORY_MB: address space the child may add (500k rows need ~1 GB)
     cpu_seconds: int = 240  # OVERBLIK_PARSE_CPU_SECONDS
     wall_seconds: int = 300  # OVERBLIK_PARSE_WALL_SECONDS
     max_cells: int = 50_000_000  # OVERBLIK_MAX_CELLS: rows x columns of a sheet's real used range
@@ -65,10 +65,9 @@ class Limits:
         }
         return cls(**{k: int(os.environ[v]) for k, v in names.items() if os.environ.get(v)})
 
-    def words(self) -> str:
-        """The limits as a user reads them."""
-        memory = f"{self.memory_mb:,}".replace(",", ".")
-        return f"{memory} MB hukommelse, {self.cpu_seconds} s"
+    def words(self) -> list[int]:
+        """The limits as a message shows them ('2.560 MB hukommelse, 240 s': problems.py words them)."""
+        return [self.memory_mb, self.cpu_seconds]
 
 
 class ChildBug(Exception):
@@ -114,7 +113,11 @@ def _recv(sock: socket.socket) -> object | None:
 def _child_main(sock: socket.socket, fn: Callable[..., Any], args: tuple[Any, ...], limits: Limits) -> None:
     """In the child: set the limits, run, send back exactly one result (or die trying)."""
     faulthandler.disable()  # an abort at a limit is expected and reported by the parent, not dumped
-    resource.setrlimit(resource.RLIMIT_AS, (limits.memory_mb * MB, limits.memory_mb * MB))
+    # The limit is what reading the file may add: a forked child starts with its parent's address
+    # space (a command line with the store open has 1.5 GB mapped before it reads a byte, more when
+    # the store's threads have grown their arenas), and a tiny file must never hit the limit.
+    space = _address_space() + limits.memory_mb * MB
+    resource.setrlimit(resource.RLIMIT_AS, (space, space))
     resource.setrlimit(resource.RLIMIT_CPU, (limits.cpu_seconds, limits.cpu_seconds + 5))
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # a Ctrl-C belongs to the parent
     signal.signal(signal.SIGXCPU, signal.SIG_DFL)
@@ -132,6 +135,18 @@ def _child_main(sock: socket.socket, fn: Callable[..., Any], args: tuple[Any, ..
         _send(sock, ("limit", None))
     except Exception:
         _send(sock, ("bug", traceback.format_exc()))
+
+
+def _address_space() -> int:
+    """This process's mapped address space in bytes (VmSize), 0 where /proc does not say."""
+    try:
+        with open("/proc/self/status") as fh:
+            for line in fh:
+                if line.startswith("VmSize:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return 0
 
 
 def _die_with_parent() -> None:

@@ -12,6 +12,8 @@ from typing import Any
 
 import duckdb
 
+import store
+
 ACTIONS = (
     "login", "upload", "undo", "redo", "erase", "download_names", "download_original", "export",
     "backup", "restore", "maintain", "rebuild",
@@ -31,10 +33,13 @@ def record(
     action's transaction)."""
     if action not in ACTIONS:
         raise ValueError(f"unknown audited action {action!r}")
-    con.execute(
-        "INSERT INTO audit_log VALUES (?, ?, ?, ?, ?, ?)",
-        [datetime.now(UTC), user, role, action, page, detail],
-    )
+    # A commit like any other: on an embedded store writers take turns (two overlapping commits
+    # to a SQLite catalog would fail the second, which may be a secretary's upload).
+    with store.write_lock(con):
+        con.execute(
+            "INSERT INTO audit_log VALUES (?, ?, ?, ?, ?, ?)",
+            [datetime.now(UTC), user, role, action, page, detail],
+        )
 
 
 def record_once(

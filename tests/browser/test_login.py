@@ -203,6 +203,5 @@ def test_staff_can_upload_and_the_audit_log_names_them(app, browser, tmp_path) -
     finally:
         con.close()
     assert ("staff@region.dk", "staff", "upload", "data") in log
-    assert log.count(("staff@region.dk", "staff", "login", "login")) == 1
-    assert ("viewer@region.dk", "viewer", "login", "login") in log
+    assert log.count(("staff@region.dk", "staff", "login", "login")) == 1  # one login, many page loads
     assert uploaded_by == "staff@region.dk"

@@ -28,7 +28,7 @@ import re
 import sqlite3
 import subprocess
 import zipfile
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pyarrow as pa
@@ -274,6 +274,7 @@ def test_a_person_is_erased_from_every_byte_of_the_store_and_the_figures_stay(
         holder.execute("SELECT count(*) FROM participants_v").fetchall()
         if catalog is not None:
             assert catalog.execute("SELECT count(*) FROM ducklake_snapshot").fetchone()[0] > 10
+        erasing = datetime.now(UTC)
         done = run_json(lake, "erase", ASKED, "--yes")
         assert done["erased"] is True and done["token"] == TOKEN and done["rows"] == shown["total"]
         assert len(done["files"]) == 5 and done["purge"]["snapshots_expired"] > 10
@@ -336,8 +337,8 @@ def test_a_person_is_erased_from_every_byte_of_the_store_and_the_figures_stay(
         entry = [e for e in audit.entries(con) if e["action"] == "erase"]
         assert len(entry) == 1 and json.loads(entry[0]["detail"])["rows"] == shown["total"]
         # Time travel before the erasure ended with it.
-        assert store.first_snapshot_time(con) > datetime.now(UTC) - timedelta(minutes=10)
-        assert con.execute("SELECT count(*) FROM lake.snapshots()").fetchone()[0] <= 2
+        # (every export since added an audit entry: a snapshot of its own, after the erasure)
+        assert store.first_snapshot_time(con) >= erasing
     finally:
         con.close()
     p = lake.cli("undo", str(done["batch_id"]), "--json")
