@@ -12,6 +12,7 @@ from dashboard import access, db, widgets
 from dashboard.i18n import lang, t
 from store import audit
 from store import backup as backups
+from translations import N_
 
 access.require("admin_page")  # also absent from the navigation of other roles
 L = lang()
@@ -20,18 +21,18 @@ con = db.get_connection()
 tab_log, tab_erase, tab_backup = st.tabs([t("Revisionslog"), t("Slet en person"), t("Sikkerhedskopi")])
 
 ACTIONS = {
-    "login": "Login",
-    "upload": "Indlæsning",
-    "undo": "Fortrydelse",
-    "redo": "Gendannelse",
-    "erase": "Sletning af person",
-    "download_names": "Download med navne",
-    "download_original": "Download af originalfil",
-    "export": "Eksport",
-    "backup": "Sikkerhedskopi",
-    "restore": "Gendannelse af sikkerhedskopi",
-    "maintain": "Vedligehold",
-    "rebuild": "Genopbygning",
+    "login": N_("Login"),
+    "upload": N_("Indlæsning"),
+    "undo": N_("Fortrydelse"),
+    "redo": N_("Gendannelse"),
+    "erase": N_("Sletning af person"),
+    "download_names": N_("Download med navne"),
+    "download_original": N_("Download af originalfil"),
+    "export": N_("Eksport"),
+    "backup": N_("Sikkerhedskopi"),
+    "restore": N_("Gendannelse af sikkerhedskopi"),
+    "maintain": N_("Vedligehold"),
+    "rebuild": N_("Genopbygning"),
 }
 
 with tab_log:
@@ -48,6 +49,7 @@ with tab_log:
         format_func=lambda a: t(ACTIONS[a]),
         key="audit_actions",
         placeholder=t("Alle"),
+        select_all=False,
     )
     if entries.empty:
         st.info(t("Revisionsloggen er tom."))

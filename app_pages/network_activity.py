@@ -24,7 +24,7 @@ if not cad.empty:
     overdue = cad[(cad["days_since"] > cad["target_months"].astype(float) * 30.4) & cad["ended"].isna()]
     if not overdue.empty:
         names = list(overdue.sort_values("days_since", ascending=False)["network"])
-        more = f" {t('og')} {fmt.number(len(names) - 10, L)} {t('flere')}" if len(names) > 10 else ""
+        more = t(" og {n} flere").format(n=fmt.number(len(names) - 10, L)) if len(names) > 10 else ""
         st.warning(t("Over mødekadencen") + ": " + safe.md(", ".join(names[:10])) + more)
     widgets.plot(charts.cadence(cad, L), "cadence")
 
@@ -56,7 +56,15 @@ def build(frame):
         kind=[charts.label(x, L) for x in frame["kind"]],
         format=[charts.label(x, L) for x in frame["format"]],
     )[["meeting_date", "network", "kind", "format", "host", "theme", "attendees"]]
-    out.columns = [t("Dato"), t("Netværk"), t("Type"), t("Format"), t("Sted"), t("Tema"), t("Deltagere")]
+    out.columns = [
+        t("Dato"),
+        t("Netværk"),
+        t("Type"),
+        t("Format"),
+        t("Sted"),
+        t("Tema"),
+        t("Antal deltagere"),
+    ]
     return out
 
 

@@ -1,5 +1,6 @@
 """Overview: the handful of numbers a committee asks for first, with trend and source."""
 
+import pandas as pd
 import streamlit as st
 
 from dashboard import charts, queries, widgets
@@ -13,7 +14,11 @@ st.title(t("Overblik"))
 widgets.guard_empty(f)
 k = queries.kpis(f)
 when = queries.data_as_of()
-st.caption(f"{t('Data pr.')} {fmt.date_long(when, L)} · " + t("Tallene følger filtrene i sidepanelet."))
+st.caption(
+    t("Data pr. {day}").format(day=fmt.date_long(when, L))
+    + " · "
+    + t("Tallene følger filtrene i sidepanelet.")
+)
 
 row1 = st.columns(3)
 row1[0].metric(
@@ -33,7 +38,7 @@ with row1[1]:
     widgets.source("participants_v", f, "kpi_people")
 
 row2 = st.columns(3)
-meetings_label = f"{t('Møder')} {k.last_year}" if k.last_year else t("Møder")
+meetings_label = t("Møder {year}").format(year=k.last_year) if k.last_year else t("Møder")
 row2[0].metric(
     meetings_label, fmt.number(k.meetings_last, L), delta=fmt.delta(k.meetings_last, k.meetings_before, L)
 )
@@ -64,9 +69,13 @@ if activity.empty:
 else:
     widgets.plot(charts.activity_timeline(activity, L), "activity")
     latest = queries.meetings(f, limit=8)
-    table = latest.assign(
-        Dato=[fmt.date_long(d, L) for d in latest["meeting_date"]],
-        Type=[charts.label(x, L) for x in latest["kind"]],
-    )[["Dato", "network", "Type", "theme"]].rename(columns={"network": t("Netværk"), "theme": t("Tema")})
+    table = pd.DataFrame(
+        {
+            t("Dato"): [fmt.date_long(d, L) for d in latest["meeting_date"]],
+            t("Netværk"): latest["network"],
+            t("Type"): [charts.label(x, L) for x in latest["kind"]],
+            t("Tema"): latest["theme"],
+        }
+    )
     st.subheader(t("Seneste aktivitet"))
     widgets.table(table, "latest")

@@ -47,7 +47,9 @@ if not names:
     st.stop()
 
 st.subheader(t("Deltagere"))
-search = st.text_input(t("Søg i navn, titel eller organisation"), key="people_search").strip()
+search = st.text_input(
+    t("Søg i navn, titel eller organisation"), key="people_search", placeholder=t("Skriv og tryk Enter")
+).strip()
 # A click on an organisation's bar, and the search, narrow the table in the database, not in the
 # first rows only.
 narrowed = replace(f, organisation=tuple(picked)) if picked else f

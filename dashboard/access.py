@@ -29,6 +29,7 @@ import streamlit as st
 
 import store
 from dashboard.i18n import t
+from translations import N_
 
 ROLES = ("viewer", "leader", "staff", "admin")
 DEFAULT_DEMO_ROLE = "staff"
@@ -176,15 +177,22 @@ def require(right: str) -> None:
 
 
 ROLE_LABELS = {
-    "viewer": "udvalgsmedlem",
-    "leader": "ledelse",
-    "staff": "medarbejder",
-    "admin": "administrator",
+    "viewer": N_("udvalgsmedlem"),
+    "leader": N_("ledelse"),
+    "staff": N_("medarbejder"),
+    "admin": N_("administrator"),
 }
 
 
 def login_page() -> None:
-    """All an anonymous visitor sees."""
+    """All an anonymous visitor sees (in Danish or English, as the switch says)."""
+    from dashboard.filters import language_switch
+    from dashboard.page import setup as page_setup
+    from loaders.isolate import Limits
+
+    language_switch()
+    with st.sidebar:
+        page_setup(Limits.from_env().max_file_mb)
     st.title("Overblik")
     st.write(
         t(
@@ -193,6 +201,10 @@ def login_page() -> None:
         )
     )
     st.button(t("Log ind"), on_click=st.login, type="primary", key="login")
+    from dashboard import statement
+
+    with st.expander(t("Tilgængelighedserklæring")):
+        statement.draw(heading_level=2)
 
 
 def session_box(w: Who) -> None:

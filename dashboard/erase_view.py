@@ -35,7 +35,7 @@ def draw(con: Any) -> None:
             )
         )
     )
-    st.dataframe(preview.get("table"), hide_index=True, key="erase_preview")
+    st.dataframe(preview.get("table"), hide_index=True, key="erase_preview", placeholder="")
     confirm = st.checkbox(t("Jeg har kontrolleret, at det er den rette person"), key="erase_confirm")
     if st.button(t("Slet {name}").format(name=name), type="primary", disabled=not confirm, key="erase_go"):
         w = access.who()

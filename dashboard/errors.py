@@ -8,6 +8,7 @@ import uuid
 import streamlit as st
 
 from dashboard.i18n import t
+from translations import N_
 
 log = logging.getLogger("overblik")
 
@@ -37,13 +38,13 @@ def store_damaged(exc: BaseException) -> None:
 
     error_id = report(exc)
     if isinstance(exc, store.LegacyStore):
-        text = (
+        text = N_(
             "Overblik kan ikke åbne sine data: de er gemt i formatet fra før version 3. Den, der driver "
             "Overblik, flytter dem over med `python -m loaders rebuild --from` (se docs/deploy.md). "
             "Fejl-id {id}."
         )
     else:
-        text = (
+        text = N_(
             "Overblik kan ikke læse sine data: kataloget eller en datafil mangler eller er beskadiget. "
             "Intet er ændret. Den, der driver Overblik, kan hente den seneste sikkerhedskopi tilbage "
             "(`python -m loaders restore`) eller genopbygge fra de gemte originalfiler "

@@ -21,6 +21,7 @@ from openpyxl.styles import Font
 from dashboard.charts import label
 from loaders.kinds import KINDS
 from loaders.parse import formula_like
+from translations import N_, gettext
 
 
 def _guard(v: object) -> object:
@@ -105,12 +106,12 @@ def kind_sheet(kind: str, rows: pd.DataFrame, lang: str = "da") -> pd.DataFrame:
         elif f.type in ("int", "year", "yearish"):
             values = pd.array(values, dtype="Int64")  # 75, never 75.0
         if kind == "networks" and f.name == "kind":
-            values = [v and _network_kind(v) for v in values]
+            values = [v and gettext(NETWORK_KINDS.get(v, v), lang) for v in values]
         elif f.type in _CODED or f.name == "sector":
-            values = [v and label(v, "da") for v in values]
+            values = [v and label(v, lang) for v in values]
         elif f.type in ("external", "bool"):
-            values = [None if v is None else ("Ja" if v else "Nej") for v in values]
-        out[f.label_da if lang == "da" else f.label_en] = values
+            values = [None if v is None else gettext(N_("Ja") if v else N_("Nej"), lang) for v in values]
+        out[f.label_in(lang)] = values
     return pd.DataFrame(out)
 
 
@@ -118,8 +119,8 @@ def _decimal(v: object) -> Decimal:
     return v if isinstance(v, Decimal) else Decimal(repr(float(v)))  # type: ignore[arg-type]
 
 
-def _network_kind(code: str) -> str:
-    return {"committee": "Udvalg", "project": "Projekt", "network": "Netværk"}.get(code, code)
+# A network's type in the words its sheet uses (and the loader reads back).
+NETWORK_KINDS = {"committee": N_("Udvalg"), "project": N_("Projekt"), "network": N_("Netværk")}
 
 
 def _missing(v: object) -> bool:

@@ -11,9 +11,10 @@ import streamlit as st
 from dashboard import queries
 from dashboard.i18n import lang, t
 from dashboard.queries import Filters
+from translations import N_
 
-MULTI = (("region", "Region"), ("network", "Netværk"))
-MORE = (("programme", "Program"), ("pool", "Pulje"), ("organisation", "Organisation"))
+MULTI = (("region", N_("Region")), ("network", N_("Netværk")))
+MORE = (("programme", N_("Program")), ("pool", N_("Pulje")), ("organisation", N_("Organisation")))
 
 
 def _int(v: object) -> int | None:
@@ -57,7 +58,12 @@ def _choice(key: str, label: str, options: list[str]) -> None:
     """A filter bound to the URL; what is chosen stays offered even when other filters exclude it."""
     chosen = st.session_state.get(key) or []
     st.multiselect(
-        t(label), sorted(set(options) | set(chosen)), key=key, bind="query-params", placeholder=t("Alle")
+        t(label),
+        sorted(set(options) | set(chosen)),
+        key=key,
+        bind="query-params",
+        placeholder=t("Alle"),
+        select_all=False,  # its option is written by Streamlit, in English
     )
 
 
@@ -85,8 +91,17 @@ def sidebar() -> Filters:
         if bounds:
             years = list(range(bounds[0], bounds[1] + 1))
             c1, c2 = st.columns(2)
-            c1.selectbox(t("Fra år"), years, index=0, key="from", bind="query-params")
-            c2.selectbox(t("Til år"), years, index=len(years) - 1, key="to", bind="query-params")
+            c1.selectbox(
+                t("Fra år"), years, index=0, key="from", bind="query-params", placeholder=t("Vælg et år")
+            )
+            c2.selectbox(
+                t("Til år"),
+                years,
+                index=len(years) - 1,
+                key="to",
+                bind="query-params",
+                placeholder=t("Vælg et år"),
+            )
         with st.expander(t("Flere filtre"), expanded=any(st.session_state.get(k) for k, _ in MORE)):
             for key, label in MORE:
                 _choice(key, label, options[key])
@@ -112,7 +127,7 @@ def asof_picker() -> None:
         max_value=today,
         key="asof",
         bind="query-params",
-        format="DD.MM.YYYY",
+        format="DD.MM.YYYY" if lang() == "da" else "YYYY-MM-DD",
         help=t(
             "Tom: de nyeste data. En dato: alle sider viser data, som de var ved dagens slutning, "
             "fx som udvalget så dem på sit sidste møde."

@@ -14,8 +14,10 @@ import pandas as pd
 from babel.dates import format_date
 from babel.numbers import format_decimal, get_decimal_symbol, get_group_symbol, get_minus_sign_symbol
 
+from translations import N_, gettext
+
 NBSP = "\xa0"
-UNKNOWN = {"da": "ikke oplyst", "en": "not given"}
+UNKNOWN = N_("ikke oplyst")
 LOCALE = {"da": "da_DK", "en": "en_GB"}
 
 
@@ -58,7 +60,7 @@ def _grouped(x: Decimal, places: int, lang: str) -> str:
 
 def unknown(lang: str = "da") -> str:
     """The words for a value nobody gave: never shown as 0."""
-    return UNKNOWN.get(lang, UNKNOWN["da"])
+    return gettext(UNKNOWN, lang)
 
 
 def amount(x: Decimal | float | int | None, lang: str = "da") -> str:
@@ -128,5 +130,5 @@ def delta(
         return None
     d = now - before
     sign = "+" if d > 0 else ("−" if d < 0 else "±")
-    word = "fra året før" if lang == "da" else "from the year before"
+    word = gettext("fra året før", lang)
     return f"{sign}{number(abs(d), lang)} {word}"

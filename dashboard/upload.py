@@ -18,26 +18,27 @@ import duckdb
 import pandas as pd
 
 import store
-from dashboard.i18n import t
+from dashboard.i18n import nt, t
 from loaders.history import chain_head, history, live, original_file, redo, undo, undo_preview
 from loaders.ingest import FilePlan, Options, Progress, commit_plan, plan_file
 from loaders.kinds import KINDS
 from loaders.plan import SheetPlan
 from loaders.problems import LoaderError, Problem
 from loaders.templates import FILE_NAMES, write_template, write_templates
+from translations import N_
 
 STATUS = {
-    "loaded": "Gemt",
-    "duplicate": "Intet at ændre: alle rækker findes allerede",
-    "rejected": "Afvist: intet gemmes",
-    "planned": "Klar til at gemme",
-    "not_data": "Ikke data (springes over)",
+    "loaded": N_("Gemt"),
+    "duplicate": N_("Intet at ændre: alle rækker findes allerede"),
+    "rejected": N_("Afvist: intet gemmes"),
+    "planned": N_("Klar til at gemme"),
+    "not_data": N_("Ikke data (springes over)"),
 }
 SKIP_REASON = {
-    "title": "Titel over overskriften",
-    "total": "Totalrække",
-    "repeated_header": "Gentaget overskrift",
-    "section": "Sektionsrække",
+    "title": N_("Titel over overskriften"),
+    "total": N_("Totalrække"),
+    "repeated_header": N_("Gentaget overskrift"),
+    "section": N_("Sektionsrække"),
 }
 
 
@@ -81,7 +82,7 @@ def kind_label(kind: str | None, lang: str) -> str:
     """A kind's name in the UI language."""
     if kind not in KINDS:
         return ""
-    return KINDS[kind].label_da if lang == "da" else KINDS[kind].label_en
+    return KINDS[kind].label_in(lang)
 
 
 def sheet_line(p: SheetPlan, lang: str) -> str:
@@ -90,18 +91,18 @@ def sheet_line(p: SheetPlan, lang: str) -> str:
     status = t(STATUS.get(p.status, p.status), lang)
     if p.status == "not_data":
         return status
-    parts = []
-    for key, da in (
-        ("new", "nye"),
-        ("changed", "ændrede"),
-        ("removed", "fjernes"),
-        ("unchanged", "findes allerede"),
-        ("rejected", "afvist"),
-        ("skipped", "sprunget over"),
-    ):
-        if r[key]:
-            parts.append(f"{r[key]} {t(da, lang)}")
+    parts = [t(COUNTS[key], lang).format(n=r[key]) for key in COUNTS if r[key]]
     return status + (": " + ", ".join(parts) if parts else "")
+
+
+COUNTS = {
+    "new": N_("{n} nye"),
+    "changed": N_("{n} ændrede"),
+    "removed": N_("{n} fjernes"),
+    "unchanged": N_("{n} findes allerede"),
+    "rejected": N_("{n} afvist"),
+    "skipped": N_("{n} sprunget over"),
+}
 
 
 def save_counts(fp: FilePlan, lang: str) -> str:
@@ -111,21 +112,17 @@ def save_counts(fp: FilePlan, lang: str) -> str:
     }
     parts = []
     if total["new"]:
-        parts.append(f"{total['new']} {t('nye' if total['new'] != 1 else 'ny', lang)}")
+        parts.append(nt("{n} ny", "{n} nye", total["new"], lang).format(n=total["new"]))
     if total["changed"]:
-        parts.append(f"{total['changed']} {t('ændrede' if total['changed'] != 1 else 'ændret', lang)}")
+        parts.append(nt("{n} ændret", "{n} ændrede", total["changed"], lang).format(n=total["changed"]))
     if total["removed"]:
-        parts.append(f"{total['removed']} {t('fjernes', lang)}")
+        parts.append(t("{n} fjernes", lang).format(n=total["removed"]))
     return ", ".join(parts)
 
 
 def _field_labels(kind: str, lang: str) -> dict[str, str]:
     """Table column -> the header the kind's template uses for it."""
-    return {
-        f.stored_in: (f.label_da if lang == "da" else f.label_en)
-        for f in KINDS[kind].fields
-        if f.stored_in is not None
-    }
+    return {f.stored_in: f.label_in(lang) for f in KINDS[kind].fields if f.stored_in is not None}
 
 
 def rows_frame(p: SheetPlan, status: str, lang: str, limit: int = 1000) -> pd.DataFrame:
@@ -223,42 +220,39 @@ def receipt(p: SheetPlan, lang: str) -> str:
     parts = []
     what = kind_label(p.kind, lang).lower()
     if r["new"]:
-        parts.append(f"{r['new']} {t('nye', lang)} {what}")
+        parts.append(t("{n} nye {what}", lang).format(n=r["new"], what=what))
     if r["changed"]:
-        parts.append(f"{r['changed']} {t('ændrede', lang)}")
+        parts.append(t("{n} ændrede", lang).format(n=r["changed"]))
     if r["removed"]:
-        parts.append(f"{r['removed']} {t('fjernet', lang)}")
-    scope = _scope_words(p)
-    return (
-        t("Gemt", lang)
-        + ": "
-        + (", ".join(parts) or t("ingen ændringer", lang))
-        + (f" {t('i', lang)} {scope}" if scope else "")
-        + f" ({t('indlæsning', lang)} {p.batch_id})"
-    )
+        parts.append(t("{n} fjernet", lang).format(n=r["removed"]))
+    scope = _scope_words(p, lang)
+    what_done = ", ".join(parts) or t("ingen ændringer", lang)
+    if scope:
+        what_done = t("{what} i {scope}", lang).format(what=what_done, scope=scope)
+    return t("Gemt: {what} (indlæsning {batch})", lang).format(what=what_done, batch=p.batch_id)
 
 
-def _scope_words(p: SheetPlan) -> str:
+def _scope_words(p: SheetPlan, lang: str) -> str:
     if p.incoming is None or p.kind is None:
         return ""
     for col in ("network", "pool", "region"):
         if col in p.incoming.column_names:
             values = sorted({v for v in p.incoming.column(col).to_pylist() if v})
             if 0 < len(values) <= 2:
-                return " og ".join(str(v) for v in values)
+                return t(" og ", lang).join(str(v) for v in values)
     return ""
 
 
 # Which pages show each kind, for the receipt's links.
 PAGES = {
-    "participants": ("app_pages/people.py", "Personer og organisationer"),
-    "org_aliases": ("app_pages/people.py", "Personer og organisationer"),
-    "meetings": ("app_pages/network_activity.py", "Netværksaktivitet"),
-    "networks": ("app_pages/network_activity.py", "Netværksaktivitet"),
-    "eu_projects": ("app_pages/eu_projects.py", "EU-projekter"),
-    "eu_partners": ("app_pages/eu_projects.py", "EU-projekter"),
-    "pools": ("app_pages/funding_pools.py", "Puljer"),
-    "allocations": ("app_pages/funding_pools.py", "Puljer"),
+    "participants": ("app_pages/people.py", N_("Personer og organisationer")),
+    "org_aliases": ("app_pages/people.py", N_("Personer og organisationer")),
+    "meetings": ("app_pages/network_activity.py", N_("Netværksaktivitet")),
+    "networks": ("app_pages/network_activity.py", N_("Netværksaktivitet")),
+    "eu_projects": ("app_pages/eu_projects.py", N_("EU-projekter")),
+    "eu_partners": ("app_pages/eu_projects.py", N_("EU-projekter")),
+    "pools": ("app_pages/funding_pools.py", N_("Puljer")),
+    "allocations": ("app_pages/funding_pools.py", N_("Puljer")),
 }
 
 
@@ -270,40 +264,33 @@ def history_frame(con: duckdb.DuckDBPyConnection, lang: str = "da") -> pd.DataFr
     """Every batch, newest first, with what became of it."""
     cur = store.cursor(con)
     h = history(cur)
-    da = lang == "da"
     rows = []
     for b in h:
         action = b["action"]
         if action == "undo":
-            what = f"Fortrydelse af {b['undoes']}" if da else f"Undo of {b['undoes']}"
+            what = t("Fortrydelse af {n}", lang).format(n=b["undoes"])
+        elif action == "erase":
+            what = t("Sletning af en person", lang)
         else:
-            what = (
-                (KINDS[b["kind"]].label_da if da else KINDS[b["kind"]].label_en)
-                if b["kind"] in KINDS
-                else b["kind"]
-            )
+            what = kind_label(b["kind"], lang) if b["kind"] in KINDS else b["kind"]
         if b["undone_by"] is None:
             state = ""
         elif live(cur, b["batch_id"]):
-            state = (
-                f"Gendannet af {chain_head(cur, b['batch_id'])}"
-                if da
-                else f"Redone by {chain_head(cur, b['batch_id'])}"
-            )
+            state = t("Gendannet af {n}", lang).format(n=chain_head(cur, b["batch_id"]))
         else:
-            state = f"Fortrudt af {b['undone_by']}" if da else f"Undone by {b['undone_by']}"
+            state = t("Fortrudt af {n}", lang).format(n=b["undone_by"])
         rows.append(
             {
-                "Nr." if da else "No.": b["batch_id"],
-                "Tidspunkt" if da else "When": _when(b["uploaded_at"]),
-                "Af" if da else "By": b["uploaded_by"],
-                "Fil" if da else "File": b["file_name"],
-                "Ark" if da else "Sheet": b["sheet"],
-                "Indhold" if da else "Content": what,
-                "Nye" if da else "New": b["rows_new"],
-                "Ændrede" if da else "Changed": b["rows_changed"],
-                "Afviste" if da else "Rejected": b["rows_rejected"],
-                "Status": state,
+                t("Nr.", lang): b["batch_id"],
+                t("Tidspunkt", lang): _when(b["uploaded_at"]),
+                t("Af", lang): b["uploaded_by"],
+                t("Fil", lang): b["file_name"],
+                t("Ark", lang): b["sheet"],
+                t("Indhold", lang): what,
+                t("Nye", lang): b["rows_new"],
+                t("Ændrede", lang): b["rows_changed"],
+                t("Afviste", lang): b["rows_rejected"],
+                t("Status", lang): state,
             }
         )
     cur.close()
@@ -320,8 +307,8 @@ def undoable(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
 
 def batch_label(b: dict[str, Any], lang: str = "da") -> str:
     """'Nr. 11 · deltagere.xlsx / Ark1 · 2026-11-29 14:03 · ole' (plain text: a select box option)."""
-    no = "Nr." if lang == "da" else "No."
-    state = "" if b["live"] else (" · fortrudt" if lang == "da" else " · undone")
+    no = t("Nr.", lang)
+    state = "" if b["live"] else " · " + t("fortrudt", lang)
     return f"{no} {b['batch_id']} · {b['file_name']} / {b['sheet']} · {_when(b['uploaded_at'])} · {b['uploaded_by']}{state}"
 
 
@@ -335,21 +322,19 @@ def undo_description(
     finally:
         cur.close()
     remove, restore = p["remove"], p["restore"]
-    if lang == "da":
-        parts = []
-        if remove:
-            parts.append(f"{remove} række{'r' if remove != 1 else ''} fjernes")
-        if restore:
-            parts.append(f"{restore} række{'r' if restore != 1 else ''} får deres tidligere værdier igen")
-        text = ", ".join(parts) or "ingen rækker ændres"
-    else:
-        parts = []
-        if remove:
-            parts.append(f"{remove} row{'s' if remove != 1 else ''} removed")
-        if restore:
-            parts.append(f"{restore} row{'s' if restore != 1 else ''} get their earlier values back")
-        text = ", ".join(parts) or "no rows change"
-    return text, p["blocked_by"]
+    parts = []
+    if remove:
+        parts.append(nt("{n} række fjernes", "{n} rækker fjernes", remove, lang).format(n=remove))
+    if restore:
+        parts.append(
+            nt(
+                "{n} række får sine tidligere værdier igen",
+                "{n} rækker får deres tidligere værdier igen",
+                restore,
+                lang,
+            ).format(n=restore)
+        )
+    return ", ".join(parts) or t("ingen rækker ændres", lang), p["blocked_by"]
 
 
 def undo_or_redo(
@@ -361,18 +346,14 @@ def undo_or_redo(
     try:
         if live(cur, batch_id):
             new = undo(cur, batch_id, user=user)
-            msg = (
-                f"Indlæsning {batch_id} er fortrudt (registreret som indlæsning {new})."
-                if lang == "da"
-                else f"Batch {batch_id} has been undone (recorded as batch {new})."
+            msg = t("Indlæsning {n} er fortrudt (registreret som indlæsning {new}).", lang).format(
+                n=batch_id, new=new
             )
         else:
             verb = "redo"
             new = redo(cur, batch_id, user=user)
-            msg = (
-                f"Indlæsning {batch_id} er gendannet (registreret som indlæsning {new})."
-                if lang == "da"
-                else f"Batch {batch_id} has been redone (recorded as batch {new})."
+            msg = t("Indlæsning {n} er gendannet (registreret som indlæsning {new}).", lang).format(
+                n=batch_id, new=new
             )
         return True, msg, verb
     except LoaderError as e:

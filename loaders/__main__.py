@@ -29,135 +29,95 @@ from loaders.problems import LoaderError, Problem
 from loaders.quarantine import quarantined
 from loaders.validate import parse_setting
 from store import backup as backups
+from translations import N_, gettext
 
 PUBLIC_VIEWS = ("participants_v", "meetings_v", "eu_projects_v", "pools_v", "allocations_v")
 
 # The command line's own words; messages about data come from loaders.problems.
 WORDS = {
-    "loaded": ("indlæst", "loaded"),
-    "duplicate": ("intet at ændre (alt findes allerede)", "nothing to change (all rows are there already)"),
-    "rejected": ("afvist, intet skrevet", "rejected, nothing written"),
-    "planned": ("plan, intet skrevet (--dry-run)", "plan, nothing written (--dry-run)"),
-    "not_data": ("ikke data, sprunget over", "not data, skipped"),
-    "batch": ("indlæsning", "batch"),
-    "counts": (
+    "loaded": N_("indlæst"),
+    "duplicate": N_("intet at ændre (alt findes allerede)"),
+    "rejected": N_("afvist, intet skrevet"),
+    "planned": N_("plan, intet skrevet (--dry-run)"),
+    "not_data": N_("ikke data, sprunget over"),
+    "batch": N_("indlæsning"),
+    "counts": N_(
         "{new} nye, {changed} ændrede, {unchanged} uændrede, {removed} fjernes, {rejected} afviste, "
-        "{skipped} sprunget over (af {below} rækker under overskriften)",
-        "{new} new, {changed} changed, {unchanged} unchanged, {removed} removed, {rejected} rejected, "
-        "{skipped} skipped (of {below} rows below the header)",
+        "{skipped} sprunget over (af {below} rækker under overskriften)"
     ),
-    "missing": (
-        "{n} rækker i databasen mangler i arket; de beholdes (brug --replace, hvis arket er hele listen).",
-        "{n} rows in the database are missing from the sheet; they are kept (use --replace if the sheet is the whole list).",
+    "missing": N_(
+        "{n} rækker i databasen mangler i arket; de beholdes (brug --replace, hvis arket er hele listen)."
     ),
-    "skipped": ("Sprunget over", "Skipped"),
-    "title": ("titel", "title"),
-    "total": ("total", "total"),
-    "repeated_header": ("gentaget overskrift", "repeated header"),
-    "section": ("sektion", "section"),
-    "section_effect": ("gælder de næste {n} rækker", "applies to the next {n} rows"),
-    "row": ("række", "row"),
-    "column": ("kolonne", "column"),
-    "error": ("FEJL", "ERROR"),
-    "warning": ("Advarsel", "Warning"),
-    "more_errors": (
-        "... og {n} fejl mere (brug --json for alle)",
-        "... and {n} more errors (use --json for all)",
-    ),
-    "no_batches": ("Ingen indlæsninger endnu.", "No uploads yet."),
-    "undone": ("Indlæsning {b} er fortrudt (indlæsning {new}).", "Batch {b} has been undone (batch {new})."),
-    "redone": ("Indlæsning {b} er gendannet (indlæsning {new}).", "Batch {b} has been redone (batch {new})."),
-    "undone_by": ("fortrudt af", "undone by"),
-    "usage": ("Brug", "Usage"),
-    "set_form": (
-        "--set skal have formen FELT=VÆRDI: {pair!r}",
-        "--set must have the form FIELD=VALUE: {pair!r}",
-    ),
-    "set_unknown": (
-        "ukendt felt i --set: {k!r} (kendte: {known})",
-        "unknown field in --set: {k!r} (known: {known})",
-    ),
-    "set_value": (
-        "--set {k}={v!r}: værdien kan ikke læses ({code})",
-        "--set {k}={v!r}: the value cannot be read ({code})",
-    ),
-    "internal": (
-        "Intern fejl i Overblik (fejl-id {id}); detaljerne står herunder.",
-        "Internal error in Overblik (error id {id}); details below.",
-    ),
-    "nothing_quarantined": ("Ingen rækker er sat til side.", "No rows are set aside."),
-    "template": ("Skabelon", "Template"),
-    "asof_form": (
-        "--asof skal være en dato som 2025-11-20: {v!r}",
-        "--asof must be a date like 2025-11-20: {v!r}",
-    ),
-    "asof_early": (
-        "Datalageret kan vise data fra og med {first}, ikke fra {v}.",
-        "The store can show data from {first} on, not from {v}.",
-    ),
-    "asof_expired": (
+    "skipped": N_("Sprunget over"),
+    "title": N_("titel"),
+    "total": N_("total"),
+    "repeated_header": N_("gentaget overskrift"),
+    "section": N_("sektion"),
+    "section_effect": N_("gælder de næste {n} rækker"),
+    "row": N_("række"),
+    "column": N_("kolonne"),
+    "error": N_("FEJL"),
+    "warning": N_("Advarsel"),
+    "more_errors": N_("... og {n} fejl mere (brug --json for alle)"),
+    "no_batches": N_("Ingen indlæsninger endnu."),
+    "undone": N_("Indlæsning {b} er fortrudt (indlæsning {new})."),
+    "redone": N_("Indlæsning {b} er gendannet (indlæsning {new})."),
+    "undone_by": N_("fortrudt af"),
+    "usage": N_("Brug"),
+    "set_form": N_("--set skal have formen FELT=VÆRDI: {pair!r}"),
+    "set_unknown": N_("ukendt felt i --set: {k!r} (kendte: {known})"),
+    "set_value": N_("--set {k}={v!r}: værdien kan ikke læses ({code})"),
+    "internal": N_("Intern fejl i Overblik (fejl-id {id}); detaljerne står herunder."),
+    "nothing_quarantined": N_("Ingen rækker er sat til side."),
+    "template": N_("Skabelon"),
+    "asof_form": N_("--asof skal være en dato som 2025-11-20: {v!r}"),
+    "asof_early": N_("Datalageret kan vise data fra og med {first}, ikke fra {v}."),
+    "asof_expired": N_(
         "Datalageret kan ikke vise {v} nøjagtigt: tilstande ældre end opbevaringsperioden gemmes kun for "
-        "fastholdte datoer (bilag, gemte links).",
-        "The store cannot show {v} exactly: states older than the retention are kept only for pinned "
-        "dates (annexes, saved links).",
+        "fastholdte datoer (bilag, gemte links)."
     ),
-    "parquet_out": ("--format parquet skal have --out FIL", "--format parquet needs --out FILE"),
-    "written": ("Skrevet: {f}", "Written: {f}"),
-    "backed_up": ("Sikkerhedskopi i {out} ({n} datafiler).", "Backup in {out} ({n} data files)."),
-    "restored": (
-        "Sikkerhedskopien {b} (taget {made}) er hentet tilbage.",
-        "The backup {b} (made {made}) is restored.",
+    "parquet_out": N_("--format parquet skal have --out FIL"),
+    "written": N_("Skrevet: {f}"),
+    "backed_up": N_("Sikkerhedskopi i {out} ({n} datafiler)."),
+    "restored": N_("Sikkerhedskopien {b} (taget {made}) er hentet tilbage."),
+    "rebuilt": N_(
+        "Nyt datalager {new}: {n} indlæsninger og fortrydelser genafspillet; alle visninger er ens."
     ),
-    "rebuilt": (
-        "Nyt datalager {new}: {n} indlæsninger og fortrydelser genafspillet; alle visninger er ens.",
-        "New store {new}: {n} uploads and undos replayed; every view is the same.",
+    "maintained": N_(
+        "{merged} små datafiler slået sammen, {expired} gamle øjebliksbilleder udløbet, {deleted} filer slettet."
     ),
-    "maintained": (
-        "{merged} små datafiler slået sammen, {expired} gamle øjebliksbilleder udløbet, {deleted} filer slettet.",
-        "{merged} small data files merged, {expired} old snapshots expired, {deleted} files deleted.",
+    "originals_removed": N_(
+        "{n} originalfiler ældre end {days} dage er tømt (indlæsningerne og deres rækker står)."
     ),
-    "originals_removed": (
-        "{n} originalfiler ældre end {days} dage er tømt (indlæsningerne og deres rækker står).",
-        "{n} original files older than {days} days were emptied (the uploads and their rows stay).",
-    ),
-    "erase_preview": (
+    "erase_preview": N_(
         "'{name}' nævnes i {rows} rækker og {files} gemte originalfiler. Intet er ændret; kør igen med --yes "
-        "for at slette.",
-        "'{name}' is named in {rows} rows and {files} stored original files. Nothing was changed; run again "
-        "with --yes to erase.",
+        "for at slette."
     ),
-    "erase_exact": ("hele værdien", "the whole value"),
-    "erase_text": ("i en tekst", "inside a text"),
-    "erase_file": ("originalfil", "original file"),
-    "erase_effect": (
+    "erase_exact": N_("hele værdien"),
+    "erase_text": N_("i en tekst"),
+    "erase_file": N_("originalfil"),
+    "erase_effect": N_(
         "Sletningen erstatter navnet med en anonym betegnelse ('Slettet deltager N') overalt, også i historikken, "
         "originalfilerne og revisionsloggen, og fjerner alle tidligere tilstande: tidsrejse til før sletningen "
-        "er derefter ikke mulig.",
-        "The erasure replaces the name by an anonymous token ('Slettet deltager N') everywhere, history, original "
-        "files and audit log included, and removes every earlier state: time travel to before the erasure is "
-        "then impossible.",
+        "er derefter ikke mulig."
     ),
-    "erased": (
+    "erased": N_(
         "Slettet: navnet er erstattet af '{token}' i {rows} rækker og {files} originalfiler (indlæsning {batch}); "
-        "tidligere tilstande og gamle datafiler er fjernet.",
-        "Erased: the name is replaced by '{token}' in {rows} rows and {files} original files (batch {batch}); "
-        "earlier states and old data files are removed.",
+        "tidligere tilstande og gamle datafiler er fjernet."
     ),
-    "erase_wal": (
-        "Advarsel: katalogets WAL-fil kunne ikke tømmes, fordi en anden proces læste; kør 'maintain', når den er færdig.",
-        "Warning: the catalog's WAL file could not be emptied because another process was reading; run "
-        "'maintain' when it is done.",
+    "erase_wal": N_(
+        "Advarsel: katalogets WAL-fil kunne ikke tømmes, fordi en anden proces læste; kør 'maintain', når den er færdig."
     ),
-    "stage_read": ("læser", "reading"),
-    "stage_check": ("tjekker", "checking"),
-    "stage_plan": ("planlægger", "planning"),
-    "stage_save": ("gemmer", "saving"),
+    "stage_read": N_("læser"),
+    "stage_check": N_("tjekker"),
+    "stage_plan": N_("planlægger"),
+    "stage_save": N_("gemmer"),
 }
 
 
 def w(key: str, lang: str, **params: Any) -> str:
     """A word of the command line in the chosen language."""
-    text = WORDS[key][1 if lang == "en" else 0]
+    text = gettext(WORDS[key], lang)
     return text.format(**params) if params else text
 
 

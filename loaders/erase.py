@@ -856,7 +856,7 @@ def anonymise(v: Validated, names: Erased) -> dict[tuple[str, ...], str]:
             i, f, pac.replace_with_mask(col, mask, pa.array([mapping[o] for o in olds], f.type))
         )
         if src_rows is not None:
-            label = next((x.label_da for x in v.kind.fields if x.stored_in == f.name), None)
+            label = next((x.label for x in v.kind.fields if x.stored_in == f.name), None)
             for r in src_rows.take(pa.array(at)).to_pylist():
                 flagged.setdefault(r, label)
     v.table = table

@@ -183,9 +183,7 @@ def examine_isolated(
 def _unrecognised(name: str, sheet: str, kind: str | None) -> Problem:
     """Nothing in the file is data: say which sheets Overblik knows, and their required columns."""
     kinds = [KINDS[kind]] if kind else [KINDS[k] for k in LOAD_ORDER]
-    listing = "; ".join(
-        f"{k.label_da}: {', '.join(f.label_da for f in k.required) or ', '.join(k.identify)}" for k in kinds
-    )
+    listing = [[k.label, [f.label for f in k.required] or list(k.identify)] for k in kinds]
     return Problem("sheet.unknown_kind", file=name, sheet=sheet, params={"kinds": listing})
 
 

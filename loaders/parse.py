@@ -515,6 +515,7 @@ _MODELS = {
 }  # fmt: skip
 _FORMATS = {
     "fysisk": "physical", "fremmøde": "physical", "physical": "physical", "on site": "physical", "onsite": "physical",
+    "in person": "physical", "in-person": "physical",
     "online": "online", "virtuel": "online", "virtuelt": "online", "digital": "online", "digitalt": "online",
     "webinar": "online", "hybrid": "hybrid", "hybridt": "hybrid",
 }  # fmt: skip

@@ -227,7 +227,7 @@ def _warnings(con: duckdb.DuckDBPyConnection, res: SheetPlan, v: Validated, src:
                 Problem(
                     "allocation.outside_band",
                     row=row_no,
-                    column=v.kind.field("amount").label_da,
+                    column=v.kind.field("amount").label,
                     value=_dk(amount),
                     params={"band": f"{_dk(lo)} - {_dk(hi)}"},
                     **base,
@@ -285,7 +285,7 @@ def _warnings(con: duckdb.DuckDBPyConnection, res: SheetPlan, v: Validated, src:
                     Problem(
                         "organisation.similar",
                         row=row,
-                        column=v.kind.field("organisation").label_da,
+                        column=v.kind.field("organisation").label,
                         value=org,
                         params={"similar": known_norm[close[0]]},
                         **base,

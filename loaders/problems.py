@@ -1,8 +1,8 @@
 """One error shape everywhere: a Problem names file, sheet, row, column, field, value and a stable code.
 
 Loaders collect Problems; the CLI prints them as JSON, the data page as a table. Messages are
-looked up by code in Danish (default) or English, so the code is the contract and the text can
-improve without breaking scripts.
+looked up by code (Danish, translated through the catalog in translations/), so the code is the
+contract and the text can improve without breaking scripts.
 """
 
 from __future__ import annotations
@@ -11,216 +11,125 @@ from dataclasses import dataclass
 from dataclasses import field as _field
 from typing import Any
 
-# code -> (Danish, English). Placeholders are filled from Problem.params plus column/value.
-MESSAGES: dict[str, tuple[str, str]] = {
+from translations import N_, gettext, pgettext
+
+# code -> the Danish message. Placeholders are filled from Problem.params plus column/value.
+MESSAGES: dict[str, str] = {
     # files and safety
-    "file.not_found": ("Filen findes ikke.", "The file does not exist."),
-    "file.too_large": (
-        "Filen er for stor ({size_mb} MB); grænsen er {limit_mb} MB.",
-        "The file is too large ({size_mb} MB); the limit is {limit_mb} MB.",
-    ),
-    "file.limit": (
+    "file.not_found": N_("Filen findes ikke."),
+    "file.too_large": N_("Filen er for stor ({size_mb} MB); grænsen er {limit_mb} MB."),
+    "file.limit": N_(
         "Filen er for stor eller beskadiget: at læse den ville kræve mere end grænsen ({limit}). Intet er gemt. "
-        "Del den i mindre filer, eller gem den igen i Excel.",
-        "The file is too large or damaged: reading it would take more than the limit ({limit}). Nothing was "
-        "saved. Split it into smaller files, or save it again in Excel.",
+        "Del den i mindre filer, eller gem den igen i Excel."
     ),
-    "file.type_mismatch": (
-        "Filen er ikke en {expected}-fil, selv om navnet siger det.",
-        "The file is not a {expected} file, although its name says so.",
+    "file.type_mismatch": N_("Filen er ikke en {expected}-fil, selv om navnet siger det."),
+    "file.unsupported": N_("Filtypen {ext} understøttes ikke. Brug .xlsx, .xlsm, .xls eller .csv."),
+    "file.zip_bomb": N_("Filen pakker sig ud til mere end {limit_mb} MB og afvises af sikkerhedshensyn."),
+    "file.encrypted": N_(
+        "Projektmappen er krypteret eller beskyttet med adgangskode. Gem den uden adgangskode og prøv igen."
     ),
-    "file.unsupported": (
-        "Filtypen {ext} understøttes ikke. Brug .xlsx, .xlsm, .xls eller .csv.",
-        "File type {ext} is not supported. Use .xlsx, .xlsm, .xls or .csv.",
-    ),
-    "file.zip_bomb": (
-        "Filen pakker sig ud til mere end {limit_mb} MB og afvises af sikkerhedshensyn.",
-        "The file unpacks to more than {limit_mb} MB and is rejected for safety.",
-    ),
-    "file.encrypted": (
-        "Projektmappen er krypteret eller beskyttet med adgangskode. Gem den uden adgangskode og prøv igen.",
-        "The workbook is encrypted or password-protected. Save it without a password and try again.",
-    ),
-    "file.dimensions": (
+    "file.dimensions": N_(
         "Arket '{sheet}' har celler ud til {dims} (rækker x kolonner): mere end Excel eller Overblik kan "
-        "rumme, så filen afvises. Slet de tomme celler langt ude i arket, eller gem det igen.",
-        "Sheet '{sheet}' has cells as far out as {dims} (rows x columns): more than Excel or Overblik can hold, "
-        "so the file is rejected. Delete the stray cells far out in the sheet, or save it again.",
+        "rumme, så filen afvises. Slet de tomme celler langt ude i arket, eller gem det igen."
     ),
-    "file.unreadable": (
-        "Filen kan ikke læses som regneark: {detail}",
-        "The file cannot be read as a spreadsheet: {detail}",
+    "file.unreadable": N_("Filen kan ikke læses som regneark: {detail}"),
+    "file.xml_entities": N_(
+        "Filen indeholder XML-definitioner (DOCTYPE/ENTITY), som regneark ikke bruger, og afvises af sikkerhedshensyn."
     ),
-    "file.xml_entities": (
-        "Filen indeholder XML-definitioner (DOCTYPE/ENTITY), som regneark ikke bruger, og afvises af sikkerhedshensyn.",
-        "The file contains XML definitions (DOCTYPE/ENTITY) that spreadsheets do not use, and is rejected for safety.",
-    ),
-    "file.encoding": (
-        "Tegnsættet i CSV-filen kan ikke genkendes.",
-        "The character encoding of the CSV file cannot be recognised.",
-    ),
-    "csv.field_count": (
-        "Linjen har {found} felter, men overskriften har {expected}. Tjek anførselstegn og skilletegn.",
-        "The line has {found} fields, but the header has {expected}. Check quotes and delimiters.",
+    "file.encoding": N_("Tegnsættet i CSV-filen kan ikke genkendes."),
+    "csv.field_count": N_(
+        "Linjen har {found} felter, men overskriften har {expected}. Tjek anførselstegn og skilletegn."
     ),
     # sheet shape
-    "sheet.no_header": (
-        "Der blev ikke fundet en overskriftsrække i de første 20 rækker.",
-        "No header row was found in the first 20 rows.",
-    ),
-    "sheet.unknown_kind": (
+    "sheet.no_header": N_("Der blev ikke fundet en overskriftsrække i de første 20 rækker."),
+    "sheet.unknown_kind": N_(
         "Intet ark i filen kan genkendes. Overskriftsrækken skal have kolonner, som Overblik kender: {kinds}. "
-        "Brug en skabelon fra siden Data, eller vælg arkets indhold.",
-        "No sheet in the file can be recognised. The header row needs columns Overblik knows: {kinds}. "
-        "Use a template from the Data page, or choose the sheet's content.",
+        "Brug en skabelon fra siden Data, eller vælg arkets indhold."
     ),
-    "sheet.no_rows": (
-        "Arket har en overskrift men ingen datarækker.",
-        "The sheet has a header but no data rows.",
+    "sheet.no_rows": N_("Arket har en overskrift men ingen datarækker."),
+    "sheet.duplicate_column": N_(
+        "Kolonnerne '{column}' og '{other}' betyder begge '{field_label}'. Slet eller omdøb den ene."
     ),
-    "sheet.duplicate_column": (
-        "Kolonnerne '{column}' og '{other}' betyder begge '{field_label}'. Slet eller omdøb den ene.",
-        "Columns '{column}' and '{other}' both mean '{field_label}'. Delete or rename one.",
-    ),
-    "sheet.missing_column": (
+    "sheet.missing_column": N_(
         "Kolonnen for '{field_label}' mangler (fx '{example}'). Tilføj kolonnen, eller angiv én værdi for hele "
-        "arket (på siden Data eller med --set). Påkrævet: {required}. Kendte kolonner: {known}.",
-        "The column for '{field_label}' is missing (e.g. '{example}'). Add the column, or give one value for the "
-        "whole sheet (on the Data page or with --set). Required: {required}. Known columns: {known}.",
+        "arket (på siden Data eller med --set). Påkrævet: {required}. Kendte kolonner: {known}."
     ),
-    "sheet.unused_columns": (
-        "Disse kolonner bruges ikke og gemmes ikke: {columns}.",
-        "These columns are not used and not stored: {columns}.",
+    "sheet.unused_columns": N_("Disse kolonner bruges ikke og gemmes ikke: {columns}."),
+    "sheet.label_column": N_(
+        "Kolonnen '{column_header}' indeholder tekst, ikke tal, og bruges derfor ikke som '{field_label}'."
     ),
-    "sheet.label_column": (
-        "Kolonnen '{column_header}' indeholder tekst, ikke tal, og bruges derfor ikke som '{field_label}'.",
-        "Column '{column_header}' holds text, not numbers, so it is not used as '{field_label}'.",
-    ),
-    "sheet.cpr": (
+    "sheet.cpr": N_(
         "Kolonnen '{column}' ser ud til at indeholde CPR-numre. CPR-numre er følsomme personoplysninger og må "
-        "ikke uploades: slet kolonnen i regnearket, og upload igen. Intet er gemt.",
-        "Column '{column}' appears to hold CPR numbers. CPR numbers are sensitive personal data and must not "
-        "be uploaded: delete the column in the spreadsheet and upload again. Nothing was stored.",
+        "ikke uploades: slet kolonnen i regnearket, og upload igen. Intet er gemt."
     ),
-    "sheet.total_mismatch": (
-        "Rækken '{label}' siger {total} i '{column}', men de {counted} rækker ovenover giver {sum}.",
-        "The row '{label}' says {total} in '{column}', but the {counted} rows above add up to {sum}.",
+    "sheet.total_mismatch": N_(
+        "Rækken '{label}' siger {total} i '{column}', men de {counted} rækker ovenover giver {sum}."
     ),
-    "set.invalid": (
-        "Værdien '{value}' for '{field_label}' kan ikke læses.",
-        "The value '{value}' for '{field_label}' cannot be read.",
-    ),
-    "year.derived": (
-        "Arket har ingen kolonne for år: året for {count} rækker er taget fra {source_da}.",
-        "The sheet has no year column: the year of {count} rows is taken from {source_en}.",
-    ),
+    "set.invalid": N_("Værdien '{value}' for '{field_label}' kan ikke læses."),
+    "year.derived": N_("Arket har ingen kolonne for år: året er taget fra {source} (rækker: {count})."),
     # values
-    "value.required": ("'{column}' skal udfyldes.", "'{column}' must be filled in."),
-    "amount.invalid": ("'{value}' kan ikke læses som et beløb.", "'{value}' cannot be read as an amount."),
-    "amount.negative": ("Beløbet '{value}' er negativt.", "The amount '{value}' is negative."),
-    "number.invalid": ("'{value}' kan ikke læses som et tal.", "'{value}' cannot be read as a number."),
-    "integer.invalid": (
-        "'{value}' kan ikke læses som et helt tal.",
-        "'{value}' cannot be read as a whole number.",
-    ),
-    "date.invalid": ("'{value}' kan ikke læses som en dato.", "'{value}' cannot be read as a date."),
-    "date.impossible": ("Datoen '{value}' findes ikke.", "The date '{value}' does not exist."),
-    "date.year_only": (
-        "'{value}' er et årstal, ikke en dato. Skriv hele datoen (fx 17-06-{value}).",
-        "'{value}' is a year, not a date. Write the whole date (e.g. 17-06-{value}).",
-    ),
-    "year.invalid": ("'{value}' kan ikke læses som et årstal.", "'{value}' cannot be read as a year."),
-    "year.implausible": ("Årstallet '{value}' er ikke plausibelt.", "The year '{value}' is not plausible."),
-    "period.invalid": (
-        "'{value}' kan ikke læses som en periode (fx 2024-2027).",
-        "'{value}' cannot be read as a period (e.g. 2024-2027).",
-    ),
-    "period.reversed": ("Perioden slutter før den begynder.", "The period ends before it starts."),
-    "band.reversed": (
-        "Den største bevilling er mindre end den mindste.",
-        "The largest grant is smaller than the smallest.",
-    ),
-    "bool.invalid": ("'{value}' kan ikke læses som ja/nej.", "'{value}' cannot be read as yes/no."),
-    "enum.invalid": (
-        "'{value}' er ikke en gyldig værdi. Brug en af: {allowed}.",
-        "'{value}' is not a valid value. Use one of: {allowed}.",
-    ),
-    "text.too_long": ("Teksten er længere end {limit} tegn.", "The text is longer than {limit} characters."),
-    "row.duplicate_key": (
-        "Rækken gentager nøglen fra række {first_row} ({key}).",
-        "The row repeats the key of row {first_row} ({key}).",
-    ),
+    "value.required": N_("'{column}' skal udfyldes."),
+    "amount.invalid": N_("'{value}' kan ikke læses som et beløb."),
+    "amount.negative": N_("Beløbet '{value}' er negativt."),
+    "number.invalid": N_("'{value}' kan ikke læses som et tal."),
+    "integer.invalid": N_("'{value}' kan ikke læses som et helt tal."),
+    "date.invalid": N_("'{value}' kan ikke læses som en dato."),
+    "date.impossible": N_("Datoen '{value}' findes ikke."),
+    "date.year_only": N_("'{value}' er et årstal, ikke en dato. Skriv hele datoen (fx 17-06-{value})."),
+    "year.invalid": N_("'{value}' kan ikke læses som et årstal."),
+    "year.implausible": N_("Årstallet '{value}' er ikke plausibelt."),
+    "period.invalid": N_("'{value}' kan ikke læses som en periode (fx 2024-2027)."),
+    "period.reversed": N_("Perioden slutter før den begynder."),
+    "band.reversed": N_("Den største bevilling er mindre end den mindste."),
+    "bool.invalid": N_("'{value}' kan ikke læses som ja/nej."),
+    "enum.invalid": N_("'{value}' er ikke en gyldig værdi. Brug en af: {allowed}."),
+    "text.too_long": N_("Teksten er længere end {limit} tegn."),
+    "row.duplicate_key": N_("Rækken gentager nøglen fra række {first_row} ({key})."),
     # warnings
-    "allocation.outside_band": (
-        "Bevillingen på {value} ligger uden for puljens sædvanlige interval ({band}).",
-        "The allocation of {value} is outside the pool's usual band ({band}).",
+    "allocation.outside_band": N_(
+        "Bevillingen på {value} ligger uden for puljens sædvanlige interval ({band})."
     ),
-    "pool.over_capacity": (
-        "Puljen '{pool}' {year} er bevilget ud over sin kapacitet ({allocated} af {capacity}).",
-        "Pool '{pool}' {year} is allocated beyond its capacity ({allocated} of {capacity}).",
+    "pool.over_capacity": N_(
+        "Puljen '{pool}' {year} er bevilget ud over sin kapacitet ({allocated} af {capacity})."
     ),
-    "pool.created": (
-        "Puljen '{pool}' {year} findes ikke endnu; den oprettes med ukendt kapacitet.",
-        "Pool '{pool}' {year} does not exist yet; it is created with unknown capacity.",
+    "pool.created": N_("Puljen '{pool}' {year} findes ikke endnu; den oprettes med ukendt kapacitet."),
+    "organisation.similar": N_(
+        "Organisationen '{value}' ligner '{similar}'. Tjek om det er den samme (aliaslisten)."
     ),
-    "organisation.similar": (
-        "Organisationen '{value}' ligner '{similar}'. Tjek om det er den samme (aliaslisten).",
-        "Organisation '{value}' looks like '{similar}'. Check whether they are the same (alias list).",
-    ),
-    "person.erased": (
-        "Rækken nævner en person, der er slettet efter databeskyttelsesreglerne; navnet er gemt anonymiseret.",
-        "The row names a person who was erased under the data protection rules; the name is stored anonymised.",
+    "person.erased": N_(
+        "Rækken nævner en person, der er slettet efter databeskyttelsesreglerne; navnet er gemt anonymiseret."
     ),
     # database
-    "db.damaged": (
+    "db.damaged": N_(
         "Datalageret {file} kan ikke åbnes: {detail}. Intet er ændret. Hent en sikkerhedskopi tilbage "
-        "(python -m loaders restore) eller genopbyg fra de gemte originalfiler (python -m loaders rebuild).",
-        "The store {file} cannot be opened: {detail}. Nothing was changed. Restore a backup "
-        "(python -m loaders restore) or rebuild from the stored original files (python -m loaders rebuild).",
+        "(python -m loaders restore) eller genopbyg fra de gemte originalfiler (python -m loaders rebuild)."
     ),
-    "db.legacy": (
-        "{file} er et datalager fra før version 3. Flyt det over med: python -m loaders rebuild --from {file}",
-        "{file} is a store from before version 3. Move it over with: python -m loaders rebuild --from {file}",
+    "db.legacy": N_(
+        "{file} er et datalager fra før version 3. Flyt det over med: python -m loaders rebuild --from {file}"
     ),
-    "plan.stale": (
+    "plan.stale": N_(
         "Data er ændret siden forhåndsvisningen (en anden har gemt imellemtiden). Tjek forhåndsvisningen igen, "
-        "og gem derefter.",
-        "The data changed since your preview (someone else saved in between). Check the preview again, then save.",
+        "og gem derefter."
     ),
-    "internal": (
+    "internal": N_(
         "Der opstod en fejl i Overblik (fejl-id {error_id}). Intet er gemt. Prøv igen; sker det igen, så giv "
-        "fejl-id'et til den, der driver Overblik.",
-        "Overblik ran into an error (error id {error_id}). Nothing was saved. Try again; if it happens again, "
-        "give the error id to whoever runs Overblik.",
+        "fejl-id'et til den, der driver Overblik."
     ),
-    "undo.not_found": ("Indlæsning {batch_id} findes ikke.", "Batch {batch_id} does not exist."),
-    "undo.already": (
-        "Indlæsning {batch_id} er allerede fortrudt (af indlæsning {by}).",
-        "Batch {batch_id} has already been undone (by batch {by}).",
+    "undo.not_found": N_("Indlæsning {batch_id} findes ikke."),
+    "undo.already": N_("Indlæsning {batch_id} er allerede fortrudt (af indlæsning {by})."),
+    "redo.not_undone": N_("Indlæsning {batch_id} er ikke fortrudt, så der er intet at gendanne."),
+    "undo.superseded": N_(
+        "Indlæsning {batch_id} kan ikke fortrydes, fordi indlæsning {later} siden har ændret de samme rækker. Fortryd {later} først."
     ),
-    "redo.not_undone": (
-        "Indlæsning {batch_id} er ikke fortrudt, så der er intet at gendanne.",
-        "Batch {batch_id} has not been undone, so there is nothing to redo.",
-    ),
-    "undo.superseded": (
-        "Indlæsning {batch_id} kan ikke fortrydes, fordi indlæsning {later} siden har ændret de samme rækker. Fortryd {later} først.",
-        "Batch {batch_id} cannot be undone because batch {later} has since changed the same rows. Undo {later} first.",
-    ),
-    "undo.erase": (
-        "Indlæsning {batch_id} er en sletning af en person efter databeskyttelsesreglerne og kan ikke fortrydes.",
-        "Batch {batch_id} is the erasure of a person under the data protection rules and cannot be undone.",
+    "undo.erase": N_(
+        "Indlæsning {batch_id} er en sletning af en person efter databeskyttelsesreglerne og kan ikke fortrydes."
     ),
     # erasure of a person
-    "erase.not_found": (
+    "erase.not_found": N_(
         "Ingen rækker, originalfiler eller logposter nævner '{name}'. Intet er ændret. Tjek stavemåden; "
-        "store og små bogstaver og mellemrum betyder ikke noget.",
-        "No rows, original files or log entries name '{name}'. Nothing was changed. Check the spelling; "
-        "case and spacing do not matter.",
+        "store og små bogstaver og mellemrum betyder ikke noget."
     ),
-    "erase.name": (
-        "Skriv personens navn (mindst to bogstaver).",
-        "Write the person's name (at least two letters).",
-    ),
+    "erase.name": N_("Skriv personens navn (mindst to bogstaver)."),
 }
 
 
@@ -248,10 +157,9 @@ class Problem:
 
     def message(self, lang: str = "da") -> str:
         """The human text in Danish ('da') or English ('en')."""
-        da, en = MESSAGES.get(self.code, (self.code, self.code))
-        template = en if lang == "en" else da
+        template = gettext(MESSAGES.get(self.code, self.code), lang)
         values = {"column": self.column or "", "value": _show(self.value), "sheet": self.sheet or ""}
-        values.update({k: _show(v) for k, v in self.params.items()})
+        values.update({k: _param(k, v, lang) for k, v in self.params.items()})
         try:
             return template.format(**values)
         except (KeyError, IndexError, ValueError):
@@ -269,6 +177,27 @@ class Problem:
             "code": self.code,
             "message": self.message(lang),
         }
+
+
+# Parameters that hold our own words (a field's header, a list of headers): shown in the
+# message's language. A list is joined the way the message reads it.
+N_("{memory} MB hukommelse, {cpu} s")  # the limit of a child process (below)
+WORDS = {"field_label": " / ", "required": ", ", "known": ", ", "source": ""}
+
+
+def _param(key: str, value: Any, lang: str) -> str:
+    if key == "limit" and isinstance(value, list | tuple):  # Limits.words(): memory MB, CPU seconds
+        memory = f"{value[0]:,}".replace(",", "." if lang == "da" else ",")
+        return gettext("{memory} MB hukommelse, {cpu} s", lang).format(memory=memory, cpu=value[1])
+    if key == "kinds":  # [[kind, [its required headers]], ...]
+        return "; ".join(
+            f"{pgettext('kind', k, lang)}: {', '.join(gettext(h, lang) for h in headers)}"
+            for k, headers in value
+        )
+    if key in WORDS:
+        words = value if isinstance(value, list | tuple) else [value]
+        return WORDS[key].join(gettext(str(w), lang) for w in words)
+    return _show(value)
 
 
 def _show(value: Any) -> str:

@@ -274,7 +274,7 @@ def shape(sheet: RawSheet, kind: Kind | None = None) -> Shaped | None:
                     row=header_row,
                     column=strong[0][1],
                     field=fname,
-                    params={"other": strong[1][1], "field_label": f.label_da},
+                    params={"other": strong[1][1], "field_label": f.label},
                 )
             )
         columns[fname] = (strong[0][0], strong[0][1])

@@ -201,7 +201,7 @@ class Values:
 
     def column_name(self, fname: str) -> str:
         """How a problem names the column: the header as written, else the field's label."""
-        return self.header(fname) or self.kind.field(fname).label_da
+        return self.header(fname) or self.kind.field(fname).label
 
     def err(self, i: int, code: str, fname: str, value: object = None, **params: object) -> None:
         """Reject record i, with the reason."""
@@ -295,7 +295,7 @@ def validate(shaped: Shaped, set_values: dict[str, str] | None = None, *, replac
             settings[fname] = parse_setting(f, text)
         except P.ParseError as e:
             return refuse([Problem("set.invalid", file=sheet.file, sheet=sheet.sheet, field=fname, value=text,
-                                   params={"field_label": f.label_da, "code": e.code})])  # fmt: skip
+                                   params={"field_label": f.label, "code": e.code})])  # fmt: skip
     out.settings = settings
 
     cpr = _cpr_columns(shaped)
@@ -399,7 +399,7 @@ def _drop_label_columns(shaped: Shaped, v: Values) -> None:
         if filled and failed[col.codes].sum() * 2 > filled:
             header = shaped.columns[f.name][1]
             shaped.drop_column(f.name)
-            v.warn("sheet.label_column", row=shaped.header_row, column_header=header, field_label=f.label_da)
+            v.warn("sheet.label_column", row=shaped.header_row, column_header=header, field_label=f.label)
 
 
 def _missing_columns(shaped: Shaped, settings: dict[str, Any]) -> list[Problem]:
@@ -423,10 +423,10 @@ def _missing_columns(shaped: Shaped, settings: dict[str, Any]) -> list[Problem]:
                 row=shaped.header_row,
                 field=f0.name,
                 params={
-                    "field_label": " / ".join(kind.field(a).label_da for a in alternatives),
+                    "field_label": [kind.field(a).label for a in alternatives],
                     "example": f0.synonyms[0],
-                    "required": ", ".join(f.label_da for f in kind.required),
-                    "known": ", ".join(f.label_da for f in kind.fields),
+                    "required": [f.label for f in kind.required],
+                    "known": [f.label for f in kind.fields],
                 },
             )
         )

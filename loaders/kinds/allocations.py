@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from loaders.kinds.pools import derive_year
 from loaders.kinds.spec import NOTE, REGION, F, Kind
+from translations import N_, NC_
 
 if TYPE_CHECKING:
     from loaders.validate import Values
@@ -31,49 +32,43 @@ def derive(v: Values) -> dict[str, Any]:
 ALLOCATIONS = Kind(
     "allocations",
     "allocations",
-    "Bevillinger",
-    "Allocations",
+    NC_("kind", "Bevillinger"),
     (
-        F("pool", "text", "Pulje|Pool|Puljenavn|Pool name", "Pulje", "Pool", True),
-        F("year", "year", "År|Year|Puljeår|Budgetår", "År", "Year", True),
+        F("pool", "text", "Pulje|Pool|Puljenavn|Pool name", N_("Pulje"), True),
+        F("year", "year", "År|Year|Puljeår|Budgetår", N_("År"), True),
         F(
             "project",
             "text",
             "Projekt|Project|Projekttitel|Projektnavn|Formål|Purpose|Titel|Title",
-            "Projekt",
-            "Project",
+            N_("Projekt"),
             True,
         ),
         F(
             "recipient",
             "text",
             "Modtager|Recipient|Ansøger|Applicant|Bevillingsmodtager|Grantee",
-            "Modtager",
-            "Recipient",
+            N_("Modtager"),
             True,
         ),
         F(
             "amount",
             "amount",
             "Beløb|Amount|Bevilget beløb|Ansøgt beløb|Tilskud|Grant",
-            "Beløb",
-            "Amount",
+            N_("Beløb"),
             column="amount_dkk",
         ),
-        F("status", "status", "Status|Afgørelse|Decision", "Status", "Status"),
+        F("status", "status", "Status|Afgørelse|Decision", N_("Status")),
         F(
             "decided_on",
             "date",
             "Beslutningsdato|Decision date|Afgørelsesdato|Bevillingsdato|Dato|Date",
-            "Beslutningsdato",
-            "Decision date",
+            N_("Beslutningsdato"),
         ),
         F(
             "reference",
             "text",
             "Sagsnr|Sagsnummer|Journalnr|Reference|Decision reference|Ref",
-            "Sagsnr.",
-            "Reference",
+            N_("Sagsnr."),
         ),
         REGION,
         NOTE,

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from loaders.kinds.money import amounts
 from loaders.kinds.spec import CURRENCY, FX_RATE, NOTE, F, Kind
+from translations import N_, NC_
 
 if TYPE_CHECKING:
     from loaders.validate import Values
@@ -38,47 +39,41 @@ def derive(v: Values) -> dict[str, Any]:
 EU_PARTNERS = Kind(
     "eu_partners",
     "eu_partners",
-    "EU-projektpartnere",
-    "EU project partners",
+    NC_("kind", "EU-projektpartnere"),
     (
-        F("acronym", "text", "Akronym|Acronym|projectAcronym|Projektakronym", "Akronym", "Acronym"),
+        F("acronym", "text", "Akronym|Acronym|projectAcronym|Projektakronym", N_("Akronym")),
         F(
             "project_id",
             "text",
             "Projekt-ID|Projektnummer|projectID|Project ID|Grant agreement|Aftalenummer",
-            "Projekt-ID",
-            "Project ID",
+            N_("Projekt-ID"),
         ),
         F(
             "organisation",
             "text",
             "Partner|Organisation|Organisationsnavn|Deltager|name|Organisation name|Legal name|Beneficiary|Participant",
-            "Partner",
-            "Partner",
+            N_("Partner"),
             True,
         ),
-        F("country", "text", "Land|Country", "Land", "Country"),
-        F("role", "text", "Rolle|Role|Partnerrolle", "Rolle", "Role"),
+        F("country", "text", "Land|Country", N_("Land")),
+        F("role", "text", "Rolle|Role|Partnerrolle", N_("Rolle")),
         F(
             "activity_type",
             "text",
             "Type|activityType|Activity type|Organisationstype",
-            "Type",
-            "Activity type",
+            N_("Organisationstype"),
         ),
         F(
             "eu_contribution",
             "amount",
             "EU-tilskud|ecContribution|EU contribution|EU-bidrag|Max EU contribution",
-            "EU-tilskud",
-            "EU contribution",
+            N_("EU-tilskud"),
         ),
         F(
             "total_cost",
             "amount",
             "Samlede omkostninger|totalCost|Total cost|Budget|Total estimated eligible costs",
-            "Samlede omkostninger",
-            "Total cost",
+            N_("Samlede omkostninger"),
         ),
         CURRENCY,
         FX_RATE,

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from loaders.kinds.money import amounts
 from loaders.kinds.spec import CURRENCY, FX_RATE, NOTE, REGION, F, Kind
+from translations import N_, NC_
 
 if TYPE_CHECKING:
     from loaders.validate import Values
@@ -68,31 +69,27 @@ def derive(v: Values) -> dict[str, Any]:
 EU_PROJECTS = Kind(
     "eu_projects",
     "eu_projects",
-    "EU-projekter",
-    "EU projects",
+    NC_("kind", "EU-projekter"),
     (
-        F("acronym", "text", "Akronym|Acronym|projectAcronym|Projektakronym", "Akronym", "Acronym"),
+        F("acronym", "text", "Akronym|Acronym|projectAcronym|Projektakronym", N_("Akronym")),
         F(
             "title",
             "text",
             "Projekt|Projektitel|Projekttitel|Projektnavn|Project|Project title|Title|Titel|Operation name|"
             "Bezeichnung des Vorhabens",
-            "Projekt",
-            "Project",
+            N_("Projekt"),
         ),
         F(
             "programme",
             "text",
             "Program|Programme|Program name|Fond|Fund|frameworkProgramme|Finansieringsprogram|Funding programme",
-            "Program",
-            "Programme",
+            N_("Program"),
         ),
         F(
             "action_type",
             "text",
             "Type|Aktionstype|Action type|Projekttype|fundingScheme|Funding scheme",
-            "Type",
-            "Action type",
+            N_("Aktionstype"),
         ),
         REGION,
         F(
@@ -100,22 +97,19 @@ EU_PROJECTS = Kind(
             "amount",
             "Samlet budget|Budget|Total budget|totalCost|Total cost|Totalbudget|Samlet EU-budget|"
             "Total eligible expenditure|Gesamtbetrag der förderfähigen Ausgaben",
-            "Samlet budget",
-            "Total budget",
+            N_("Samlet budget"),
         ),
         F(
             "eu_contribution",
             "amount",
             "EU-tilskud|EU-medfinansiering|EU contribution|ecMaxContribution|EU-bidrag|Max EU contribution",
-            "EU-tilskud",
-            "EU contribution",
+            N_("EU-tilskud"),
         ),
         F(
             "region_share",
             "amount",
             "Regionens andel|Region share|Regional share|Andel|Regionens budget|Bevilget til regionen",
-            "Regionens andel",
-            "Region's share",
+            N_("Regionens andel"),
         ),
         CURRENCY,
         FX_RATE,
@@ -123,60 +117,52 @@ EU_PROJECTS = Kind(
             "period",
             "period",
             "Periode|Period|Projektperiode|Løbetid|Duration",
-            "Periode",
-            "Period",
+            N_("Periode"),
             column=None,
         ),
         F(
             "start",
             "yearish",
             "Start|Startdato|startDate|Start date|Startår|Start year|Operation start date|Datum des Beginns des Vorhabens",
-            "Startår",
-            "Start year",
+            N_("Startår"),
             column="start_year",
         ),
         F(
             "end",
             "yearish",
             "Slut|Slutdato|endDate|End date|Slutår|End year|Operation end date|Datum des Endes des Vorhabens",
-            "Slutår",
-            "End year",
+            N_("Slutår"),
             column="end_year",
         ),
         F(
             "lead_partner",
             "text",
             "Lead partner|Leadpartner|Koordinator|Coordinator|Projektleder|Lead|Beneficiary name|Name des Begünstigten",
-            "Lead partner",
-            "Lead partner",
+            N_("Lead partner"),
         ),
         F(
             "lead_country",
             "text",
             "Land|Lead country|Country|Koordinatorland|Leadpartnerland",
-            "Land",
-            "Lead country",
+            N_("Leadpartnerland"),
         ),
         F(
             "partners",
             "int",
             "Antal partnere|Partners|Partnere|Number of partners|Antal partnerer",
-            "Antal partnere",
-            "Partners",
+            N_("Antal partnere"),
         ),
         F(
             "local_units",
             "text",
             "Deltagende enheder|Lokale enheder|Deltagere fra regionen|Participating units|Local units",
-            "Deltagende enheder",
-            "Participating units",
+            N_("Deltagende enheder"),
         ),
         F(
             "cofinancing_rate",
             "number",
             "Medfinansieringssats|Co-financing rate|Union co-financing rate|Unions-Kofinanzierungssatz",
-            "Medfinansieringssats",
-            "Co-financing rate",
+            N_("Medfinansieringssats"),
             column=None,
         ),
         NOTE,

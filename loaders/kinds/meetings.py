@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from loaders import parse as P
 from loaders.kinds.spec import NETWORK, NOTE, REGION, F, Kind
+from translations import N_, NC_
 
 if TYPE_CHECKING:
     from loaders.validate import Values
@@ -31,29 +32,26 @@ def derive(v: Values) -> dict[str, Any]:
 MEETINGS = Kind(
     "meetings",
     "meetings",
-    "Møder",
-    "Meetings",
+    NC_("kind", "Møder"),
     (
         NETWORK,
-        F("number", "int", "Møde nr|Mødenr|Møde|Nr|Number|Meeting no|No", "Møde nr.", "Meeting no."),
-        F("meeting_date", "date", "Dato|Mødedato|Date|Meeting date|Tidspunkt", "Dato", "Date", True),
-        F("host", "text", "Sted|Vært|Mødested|Host|Place|Venue|Location", "Sted", "Host"),
-        F("theme", "text", "Tema|Emne|Theme|Topic|Overskrift|Titel|Title", "Tema", "Theme"),
-        F("kind", "kind", "Type|Mødetype|Art|Kind|Event type|Arrangement", "Type", "Kind"),
-        F("format", "format", "Format|Mødeform|Form", "Format", "Format"),
+        F("number", "int", "Møde nr|Mødenr|Møde|Nr|Number|Meeting no|No", N_("Møde nr.")),
+        F("meeting_date", "date", "Dato|Mødedato|Date|Meeting date|Tidspunkt", N_("Dato"), True),
+        F("host", "text", "Sted|Vært|Mødested|Host|Place|Venue|Location", N_("Sted")),
+        F("theme", "text", "Tema|Emne|Theme|Topic|Overskrift|Titel|Title", N_("Tema")),
+        F("kind", "kind", "Type|Mødetype|Art|Kind|Event type|Arrangement", N_("Type")),
+        F("format", "format", "Format|Mødeform|Form", N_("Format")),
         F(
             "duration_hours",
             "number",
             "Varighed|Varighed timer|Timer|Duration|Duration hours|Hours",
-            "Varighed (timer)",
-            "Duration (hours)",
+            N_("Varighed (timer)"),
         ),
         F(
             "attendees",
             "int",
             "Deltagere|Antal deltagere|Fremmøde|Attendees|Attendance|Participants",
-            "Deltagere",
-            "Attendees",
+            N_("Antal deltagere"),
         ),
         REGION,
         NOTE,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from loaders.kinds.spec import NOTE, REGION, F, Kind
+from translations import N_, NC_
 
 if TYPE_CHECKING:
     from loaders.validate import Values
@@ -31,29 +32,26 @@ def derive(v: Values) -> dict[str, Any]:
 NETWORKS = Kind(
     "networks",
     "networks",
-    "Netværk",
-    "Networks",
+    NC_("kind", "Netværk"),
     (
-        F("network", "text", "Netværk|Network|Netværksnavn|Network name|Udvalg", "Netværk", "Network", True),
+        F("network", "text", "Netværk|Network|Netværksnavn|Network name|Udvalg", N_("Netværk"), True),
         REGION,
-        F("theme", "text", "Tema|Emne|Theme|Topic", "Tema", "Theme"),
-        F("kind", "text", "Type|Art|Kind", "Type", "Kind"),
-        F("leader", "text", "Netværksleder|Leder|Formand|Leader|Chair", "Netværksleder", "Leader"),
+        F("theme", "text", "Tema|Emne|Theme|Topic", N_("Tema")),
+        F("kind", "text", "Type|Art|Kind", N_("Type")),
+        F("leader", "text", "Netværksleder|Leder|Formand|Leader|Chair", N_("Netværksleder")),
         F(
             "facilitator",
             "text",
             "Facilitator|Faciliteret af|Sekretariat|Secretariat",
-            "Facilitator",
-            "Facilitator",
+            N_("Facilitator"),
         ),
-        F("started", "date", "Startet|Etableret|Start|Startdato|Started", "Startet", "Started"),
-        F("ended", "date", "Afsluttet|Slut|Slutdato|Ended|Ophørt", "Afsluttet", "Ended"),
+        F("started", "date", "Startet|Etableret|Start|Startdato|Started", N_("Startet")),
+        F("ended", "date", "Afsluttet|Slut|Slutdato|Ended|Ophørt", N_("Afsluttet")),
         F(
             "cadence_months",
             "number",
             "Mødekadence|Mødekadence mdr|Kadence|Cadence|Cadence months|Mødefrekvens",
-            "Mødekadence (mdr.)",
-            "Cadence (months)",
+            N_("Mødekadence (mdr.)"),
         ),
         NOTE,
     ),

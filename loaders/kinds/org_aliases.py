@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from loaders import parse as P
 from loaders.kinds.spec import F, Kind
+from translations import N_, NC_
 
 if TYPE_CHECKING:
     from loaders.validate import Values
@@ -55,26 +56,23 @@ def derive(v: Values) -> dict[str, Any]:
 ORG_ALIASES = Kind(
     "org_aliases",
     "org_aliases",
-    "Organisationer",
-    "Organisations",
+    NC_("kind", "Organisationer"),
     (
         F(
             "alias",
             "text",
             "Navn som skrevet|Skrevet som|Alias|Written as|Variant",
-            "Skrevet som",
-            "Written as",
+            N_("Skrevet som"),
             True,
         ),
         F(
             "canonical",
             "text",
             "Organisation|Kanonisk navn|Canonical|Canonical name|Samlet navn",
-            "Organisation",
-            "Organisation",
+            N_("Organisation"),
             True,
         ),
-        F("sector", "text", "Sektor|Sector|Type", "Sektor", "Sector"),
+        F("sector", "text", "Sektor|Sector|Type", N_("Sektor")),
     ),
     ("alias", "canonical"),
     derive,

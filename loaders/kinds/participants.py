@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from loaders.kinds.spec import NETWORK, NOTE, REGION, F, Kind
+from translations import N_, NC_
 
 if TYPE_CHECKING:
     from loaders.validate import Values
@@ -31,30 +32,26 @@ def derive(v: Values) -> dict[str, Any]:
 PARTICIPANTS = Kind(
     "participants",
     "memberships",
-    "Deltagere",
-    "Participants",
+    NC_("kind", "Deltagere"),
     (
         F(
             "person",
             "text",
             "Navn|Name|Deltager|Medlem|Member|Participant|Fulde navn|Full name",
-            "Navn",
-            "Name",
+            N_("Navn"),
             True,
         ),
         F(
             "title",
             "text",
             "Titel|Stilling|Stillingsbetegnelse|Title|Position|Job title|Rolle",
-            "Titel",
-            "Title",
+            N_("Titel"),
         ),
         F(
             "organisation",
             "text",
             "Organisation|Arbejdssted|Organization|Ansættelsessted|Virksomhed|Institution|Affiliation|Employer",
-            "Organisation",
-            "Organisation",
+            N_("Organisation"),
         ),
         NETWORK,
         REGION,
@@ -62,11 +59,10 @@ PARTICIPANTS = Kind(
             "is_external",
             "external",
             "Ekstern|External|Intern/ekstern|Intern ekstern|Internal/external",
-            "Ekstern",
-            "External",
+            N_("Ekstern"),
         ),
-        F("joined", "date", "Indtrådt|Tiltrådt|Medlem siden|Joined|Member since", "Indtrådt", "Joined"),
-        F("left_on", "date", "Udtrådt|Fratrådt|Left", "Udtrådt", "Left"),
+        F("joined", "date", "Indtrådt|Tiltrådt|Medlem siden|Joined|Member since", N_("Indtrådt")),
+        F("left_on", "date", "Udtrådt|Fratrådt|Left", N_("Udtrådt")),
         NOTE,
     ),
     ("person", "network"),

@@ -6,6 +6,7 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from loaders.kinds.spec import NOTE, REGION, F, Kind
+from translations import N_, NC_
 
 if TYPE_CHECKING:
     from loaders.validate import Col, Values
@@ -37,15 +38,9 @@ def derive_year(v: Values, dates: str | None = None) -> Col | list[Any]:
             years.append(None)
             v.err(i, "value.required", "year")
     if from_date:
-        v.warn(
-            "year.derived",
-            "year",
-            count=from_date,
-            source_da="beslutningsdatoen",
-            source_en="the decision date",
-        )
+        v.warn("year.derived", "year", count=from_date, source=N_("beslutningsdatoen"))
     if from_name:
-        v.warn("year.derived", "year", count=from_name, source_da="puljens navn", source_en="the pool's name")
+        v.warn("year.derived", "year", count=from_name, source=N_("puljens navn"))
     return years
 
 
@@ -71,35 +66,31 @@ def derive(v: Values) -> dict[str, Any]:
 POOLS = Kind(
     "pools",
     "pools",
-    "Puljer",
-    "Funding pools",
+    NC_("kind", "Puljer"),
     (
-        F("pool", "text", "Pulje|Pool|Puljenavn|Pool name|Fund", "Pulje", "Pool", True),
+        F("pool", "text", "Pulje|Pool|Puljenavn|Pool name|Fund", N_("Pulje"), True),
         REGION,
-        F("year", "year", "År|Year|Puljeår|Budgetår|Pool year", "År", "Year", True),
-        F("model", "model", "Model|Finansieringsmodel|Model type|Type", "Model", "Model"),
+        F("year", "year", "År|Year|Puljeår|Budgetår|Pool year", N_("År"), True),
+        F("model", "model", "Model|Finansieringsmodel|Model type|Type", N_("Model")),
         F(
             "added",
             "amount",
             "Beløb|Amount|Tilført|Tilført beløb|Added|Ramme|Budget",
-            "Beløb",
-            "Amount added",
+            N_("Tilført beløb"),
             column="added_dkk",
         ),
         F(
             "band_min",
             "amount",
             "Min bevilling|Mindste bevilling|Min|Minimum|Band min|Min grant",
-            "Min. bevilling",
-            "Min. grant",
+            N_("Min. bevilling"),
             column="band_min_dkk",
         ),
         F(
             "band_max",
             "amount",
             "Maks bevilling|Max bevilling|Største bevilling|Maks|Max|Maximum|Band max|Max grant",
-            "Maks. bevilling",
-            "Max. grant",
+            N_("Maks. bevilling"),
             column="band_max_dkk",
         ),
         NOTE,

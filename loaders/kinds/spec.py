@@ -1,6 +1,7 @@
 """What a sheet kind is: its fields (header synonyms, type, label), its table and key, its rules.
 
-Adding a column is one line: a Field with its Danish and English header names. Synonyms are
+Adding a column is one line: a Field with its Danish header name (its English one is in the
+translation catalog, translations/). Synonyms are
 compared after loaders.parse.normalise_header, so case, spacing, punctuation and line breaks
 do not matter, and a bilingual header ("Budget / Budget") matches on either half.
 """
@@ -10,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
+
+from translations import N_, gettext, pgettext
 
 if TYPE_CHECKING:
     from loaders.validate import Values
@@ -24,12 +27,15 @@ class Field:
     name: str
     type: str  # text amount number int year date yearish period bool external format kind status model
     synonyms: tuple[str, ...]
-    label_da: str
-    label_en: str
+    label: str  # the header in Danish (templates, exports); label_in() gives it in a language
     required: bool = False
     # The table column holding the field's value as the sheet gave it (an export writes it back
-    # under label_da); None for a field that only feeds others (a period gives start and end).
+    # under its label); None for a field that only feeds others (a period gives start and end).
     column: str | None = STORED
+
+    def label_in(self, lang: str) -> str:
+        """The header in lang (a template or export in English has English headers)."""
+        return gettext(self.label, lang)
 
     @property
     def stored_in(self) -> str | None:
@@ -43,8 +49,7 @@ class Kind:
 
     name: str
     table: str
-    label_da: str
-    label_en: str
+    label: str  # the kind in Danish, as a template's sheet is named; label_in() in a language
     fields: tuple[Field, ...]
     key: tuple[str, ...]  # table columns of the natural key
     # The per-kind rules: parsed fields -> table columns (lists, Arrow arrays or parsed columns).
@@ -62,6 +67,10 @@ class Kind:
     # Table columns the rules work out from other fields: given by a sheet that has any of them.
     # (A column a sheet does not give keeps the value stored; it is never blanked.)
     depends: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+    def label_in(self, lang: str) -> str:
+        """The kind's name in lang ('Netværk' is 'Networks' as a kind, 'Network' as a column)."""
+        return pgettext("kind", self.label, lang)
 
     def provided(self, given: set[str]) -> list[str]:
         """The table columns a sheet with the fields `given` sets (the key always)."""
@@ -91,23 +100,21 @@ def F(
     name: str,
     type_: str,
     synonyms: str,
-    da: str,
-    en: str,
+    label: str,
     required: bool = False,
     column: str | None = STORED,
 ) -> Field:
-    """Shorthand: synonyms as one '|'-separated string, Danish first."""
-    return Field(name, type_, tuple(s.strip() for s in synonyms.split("|")), da, en, required, column)
+    """Shorthand: synonyms as one '|'-separated string, Danish first; label marked N_() for the catalog."""
+    return Field(name, type_, tuple(s.strip() for s in synonyms.split("|")), label, required, column)
 
 
-NOTE = F("note", "text", "Bemærkning|Bemærkninger|Note|Noter|Kommentar|Comment|Remarks", "Bemærkning", "Note")
-REGION = F("region", "text", "Region|Regioner", "Region", "Region")
-NETWORK = F("network", "text", "Netværk|Network|Udvalg|Netværksnavn|Network name", "Netværk", "Network", True)
-CURRENCY = F("currency", "text", "Valuta|Currency", "Valuta", "Currency")
+NOTE = F("note", "text", "Bemærkning|Bemærkninger|Note|Noter|Kommentar|Comment|Remarks", N_("Bemærkning"))
+REGION = F("region", "text", "Region|Regioner", N_("Region"))
+NETWORK = F("network", "text", "Netværk|Network|Udvalg|Netværksnavn|Network name", N_("Netværk"), True)
+CURRENCY = F("currency", "text", "Valuta|Currency", N_("Valuta"))
 FX_RATE = F(
     "fx_rate",
     "number",
     "Kurs|Valutakurs|Exchange rate|Kurs DKK|Rate",
-    "Kurs (kr. pr. enhed)",
-    "Rate (DKK per unit)",
+    N_("Kurs (kr. pr. enhed)"),
 )

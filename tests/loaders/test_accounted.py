@@ -392,9 +392,13 @@ def test_a_sheet_without_a_year_takes_it_from_the_decision_date_or_the_pool_name
     ]
     r = one(ingest_file(con, write_xlsx(tmp_path / "a.xlsx", {"B": rows}), skip_invalid=True))
     assert dict(con.execute("SELECT project, year FROM allocations").fetchall()) == {"A": 2024, "B": 2020}
-    assert sorted(w.params["source_da"] for w in r.warnings if w.code == "year.derived") == [
+    assert sorted(w.params["source"] for w in r.warnings if w.code == "year.derived") == [
         "beslutningsdatoen", "puljens navn",
     ]  # fmt: skip
+    assert sorted(w.message("en") for w in r.warnings if w.code == "year.derived") == [
+        "The sheet has no year column: the year is taken from the decision date (rows: 1).",
+        "The sheet has no year column: the year is taken from the pool's name (rows: 1).",
+    ]
     assert [(e.row, e.code) for e in r.errors] == [(4, "value.required")]
 
 
