@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 DB ?= data/overblik.sqlite
 PORT ?= 8501
 
-.PHONY: run test test-postgres demo bench fuzz lint format sysdeps clean
+.PHONY: run test test-postgres demo bench fuzz lint format sysdeps messages clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -20,11 +20,21 @@ $(VENV)/.stamp-dev: requirements-dev.txt $(VENV)/.stamp-req
 	$(BIN)/pip install -q --disable-pip-version-check -r requirements-dev.txt
 	touch $@
 
+# The English catalog, compiled (the app reads the .po itself when this is missing or older).
+MO := translations/en/LC_MESSAGES/messages.mo
+$(MO): translations/en/LC_MESSAGES/messages.po | $(VENV)/.stamp-req
+	$(BIN)/python -m translations compile >/dev/null
+
+# After changing a text in the code: extract every marked text, merge them into the English
+# catalog (new ones arrive untranslated; tests/test_translations.py fails until they are), compile.
+messages: $(VENV)/.stamp-req
+	$(BIN)/python -m translations all
+
 # Built from data/demo/ when absent, never over a store that exists (it may hold real uploads).
 $(DB): | $(VENV)/.stamp-req
 	$(MAKE) --no-print-directory demo DB=$(DB)
 
-run: $(VENV)/.stamp-req | $(DB)
+run: $(VENV)/.stamp-req $(MO) | $(DB)
 	OVERBLIK_DB=$(DB) $(BIN)/streamlit run app.py --server.port $(PORT)
 
 # Rebuild the demo store through the same loader path an upload takes: the catalog $(DB) and its
@@ -67,13 +77,14 @@ format: $(VENV)/.stamp-dev
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-test: $(VENV)/.stamp-dev sysdeps node_modules/.stamp lint
-	$(BIN)/python -m pytest -q
+# Two workers, each test file on one of them (a file's servers and fixtures are shared by its tests).
+test: $(VENV)/.stamp-dev $(MO) sysdeps node_modules/.stamp lint
+	$(BIN)/python -m pytest -q -n 2 --dist loadfile
 
 # The store tests and the many-process test against a real PostgreSQL catalog: Debian's PostgreSQL
 # started on a loopback port by .ci/postgres (installed with apt-get when missing), stopped after.
 PGPORT ?= 54329
-test-postgres: $(VENV)/.stamp-dev sysdeps node_modules/.stamp
+test-postgres: $(VENV)/.stamp-dev $(MO) sysdeps node_modules/.stamp
 	PGPORT=$(PGPORT) .ci/postgres start
 	trap 'PGPORT=$(PGPORT) .ci/postgres stop' EXIT; \
 	OVERBLIK_TEST_PG="$$(PGPORT=$(PGPORT) .ci/postgres url)" $(BIN)/python -m pytest -q -m postgres

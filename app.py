@@ -8,6 +8,9 @@ import store
 from dashboard import access, db, errors
 from dashboard.filters import asof_banner, language_switch, sidebar
 from dashboard.i18n import t
+from dashboard.page import setup as page_setup
+from loaders.isolate import Limits
+from translations import N_
 
 # The icon is a file of the app's own: a material or emoji icon here is fetched by every browser
 # from a host on the internet.
@@ -24,14 +27,17 @@ def _refused() -> None:
 
 PAGES = [
     # (script, title, icon, url_path); "" is the overview, the default page.
-    ("app_pages/overview.py", "Overblik", ":material/dashboard:", ""),
-    ("app_pages/network_activity.py", "Netværksaktivitet", ":material/event:", "netvaerk"),
-    ("app_pages/people.py", "Personer og organisationer", ":material/groups:", "personer"),
-    ("app_pages/eu_projects.py", "EU-projekter", ":material/euro:", "eu"),
-    ("app_pages/funding_pools.py", "Puljer", ":material/savings:", "puljer"),
-    ("app_pages/data.py", "Data", ":material/upload_file:", "data"),
-    ("app_pages/admin.py", "Administration", ":material/admin_panel_settings:", "admin"),
+    ("app_pages/overview.py", N_("Overblik"), ":material/dashboard:", ""),
+    ("app_pages/network_activity.py", N_("Netværksaktivitet"), ":material/event:", "netvaerk"),
+    ("app_pages/people.py", N_("Personer og organisationer"), ":material/groups:", "personer"),
+    ("app_pages/eu_projects.py", N_("EU-projekter"), ":material/euro:", "eu"),
+    ("app_pages/funding_pools.py", N_("Puljer"), ":material/savings:", "puljer"),
+    ("app_pages/data.py", N_("Data"), ":material/upload_file:", "data"),
+    ("app_pages/admin.py", N_("Administration"), ":material/admin_panel_settings:", "admin"),
+    ("app_pages/accessibility.py", N_("Tilgængelighed"), ":material/accessibility_new:", "tilgaengelighed"),
 ]
+# Pages the sidebar's filters do not affect: not shown there (the language switch is).
+UNFILTERED = ("data", "admin", "tilgaengelighed")
 
 who = access.who()
 if who is None:  # a login is configured and nobody is logged in: the login page only
@@ -56,11 +62,13 @@ try:
     access.audit_login(who)
     access.session_box(who)
     db.start_run(live=nav.url_path in ("data", "admin"))  # these act on the store as it is now
-    if nav.url_path not in ("data", "admin"):
+    if nav.url_path not in UNFILTERED:
         sidebar()  # the global filters do not apply to the data page: not shown there
         asof_banner()
     else:
         language_switch()
+    with st.sidebar:
+        page_setup(Limits.from_env().max_file_mb)
     nav.run()
 except Exception as exc:
     if store.is_damage(exc):  # the catalog or a data file went missing or bad while running

@@ -4,6 +4,7 @@ import streamlit as st
 
 from dashboard import access, db, upload_view
 from dashboard.i18n import t
+from loaders.isolate import Limits
 
 access.require("data_page")  # also absent from the navigation of roles without it
 st.title(t("Data"))
@@ -27,6 +28,7 @@ with tab_up:
         type=["xlsx", "xlsm", "xls", "csv"],
         accept_multiple_files=True,
         key=f"upload_files_{round_}",
+        max_upload_size=Limits.from_env().max_file_mb,  # the loaders' own limit, said in the page's language
     )
     saved = st.session_state.setdefault("saved_files", set())
     pending = [f for f in files or [] if f.file_id not in saved]

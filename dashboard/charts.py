@@ -19,27 +19,27 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard import format as fmt
+from translations import N_
+from translations import gettext as _
 
 OKABE_ITO = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442", "#000000"]
 GREY = "#767676"  # 4.5:1 on white
+# Series never differ by colour alone (WCAG 1.4.1): bars also by fill pattern, points by symbol,
+# lines by dash, each in the order of the palette.
+PATTERNS = ["", "/", ".", "x", "\\", "+", "-", "|"]
+SYMBOLS = ["circle", "square", "diamond", "triangle-up", "star", "cross", "x", "triangle-down"]
+DASHES = ["solid", "dash", "dot", "dashdot", "longdash", "longdashdot", "solid", "dash"]
 
-LABELS: dict[str, dict[str, str]] = {
-    "da": {
-        "network_meeting": "Netværksmøde", "webinar": "Webinar", "workshop": "Workshop", "conference": "Konference",
-        "committee_meeting": "Udvalgsmøde", "physical": "Fysisk", "online": "Online", "hybrid": "Hybrid",
-        "applied": "Søgt", "granted": "Bevilget", "rejected": "Afslået", "paid": "Udbetalt",
-        "one_off": "Engangsbeløb", "yearly": "Årlig", "staircase": "Trappemodel", "hospital": "Hospital",
-        "regional_administration": "Regional administration", "university": "Universitet", "company": "Virksomhed",
-        "public_agency": "Offentlig myndighed", "other": "Andet", "unknown": "Ikke oplyst",
-    },
-    "en": {
-        "network_meeting": "Network meeting", "webinar": "Webinar", "workshop": "Workshop", "conference": "Conference",
-        "committee_meeting": "Committee meeting", "physical": "In person", "online": "Online", "hybrid": "Hybrid",
-        "applied": "Applied", "granted": "Granted", "rejected": "Rejected", "paid": "Paid", "one_off": "One-off",
-        "yearly": "Yearly", "staircase": "Staircase", "hospital": "Hospital",
-        "regional_administration": "Regional administration", "university": "University", "company": "Company",
-        "public_agency": "Public agency", "other": "Other", "unknown": "Not given",
-    },
+# Stored codes and the Danish word shown for each (English through the catalog).
+LABELS: dict[str, str] = {
+    "network_meeting": N_("Netværksmøde"), "webinar": N_("Webinar"), "workshop": N_("Workshop"),
+    "conference": N_("Konference"), "committee_meeting": N_("Udvalgsmøde"), "physical": N_("Fysisk"),
+    "online": N_("Online"), "hybrid": N_("Hybrid"), "applied": N_("Søgt"), "granted": N_("Bevilget"),
+    "rejected": N_("Afslået"), "paid": N_("Udbetalt"), "one_off": N_("Engangsbeløb"), "yearly": N_("Årlig"),
+    "staircase": N_("Trappemodel"), "hospital": N_("Hospital"),
+    "regional_administration": N_("Regional administration"), "university": N_("Universitet"),
+    "company": N_("Virksomhed"), "public_agency": N_("Offentlig myndighed"), "other": N_("Andet"),
+    "unknown": N_("Ikke oplyst"),
 }  # fmt: skip
 
 
@@ -47,7 +47,8 @@ def label(code: object, lang: str = "da") -> str:
     """The Danish (or English) word for a stored code."""
     if code is None or (isinstance(code, float) and code != code):
         return fmt.unknown(lang)
-    return LABELS.get(lang, LABELS["da"]).get(str(code), str(code))
+    word = LABELS.get(str(code))
+    return _(word, lang) if word else str(code)
 
 
 def _escapes_user_text(builder: Callable[..., go.Figure]) -> Callable[..., go.Figure]:
@@ -78,10 +79,6 @@ def _escaped(value: Any) -> Any:
     return value
 
 
-def _T(da: str, en: str, lang: str) -> str:
-    return en if lang == "en" else da
-
-
 def _layout(
     fig: go.Figure, title: str, x: str | None = None, y: str | None = None, height: int = 380
 ) -> go.Figure:
@@ -103,9 +100,11 @@ def _layout(
     return fig
 
 
-def _top_note(n: int, top: int, lang: str, da: str = "største", en: str = "largest") -> str:
+def _top_note(n: int, top: int, lang: str, which: str = N_("største")) -> str:
     """' (de 25 største af 30)': a chart showing only part of what there is says so in its title."""
-    return _T(f" (de {top} {da} af {n})", f" (the {top} {en} of {n})", lang) if n > top else ""
+    if n <= top:
+        return ""
+    return _(" (de {top} {which} af {n})", lang).format(top=top, which=_(which, lang), n=n)
 
 
 def _mio(series: pd.Series) -> list[float | None]:
@@ -125,13 +124,12 @@ def activity_timeline(df: pd.DataFrame, lang: str = "da") -> go.Figure:
             y=g["meetings"],
             name=label(kind, lang),
             marker_color=OKABE_ITO[i % len(OKABE_ITO)],
-            hovertemplate="%{x|%m.%Y}: %{y} "
-            + _T("arrangementer", "events", lang)
-            + "<extra>%{fullData.name}</extra>",
+            marker_pattern_shape=PATTERNS[i % len(PATTERNS)],
+            hovertemplate="%{x|%m.%Y}: %{y} " + _("arrangementer", lang) + "<extra>%{fullData.name}</extra>",
         )
     fig.update_layout(barmode="stack", bargap=0.15)
-    return _layout(fig, _T("Møder og arrangementer pr. måned", "Meetings and events per month", lang),
-                   _T("Måned", "Month", lang), _T("Antal", "Number", lang), height=300)  # fmt: skip
+    return _layout(fig, _("Møder og arrangementer pr. måned", lang),
+                   _("Måned", lang), _("Antal", lang), height=300)  # fmt: skip
 
 
 @_escapes_user_text
@@ -145,6 +143,8 @@ def meetings_timeline(df: pd.DataFrame, lang: str = "da", top: int = 20) -> go.F
                "committee_meeting": "triangle-up"}  # fmt: skip
     fig = go.Figure()
     colors = {"physical": OKABE_ITO[0], "online": OKABE_ITO[1], "hybrid": OKABE_ITO[2], None: GREY}
+    # The format shows in the marker's fill as well as its colour: filled, open, or open with a dot.
+    FILLS = {"physical": "", "online": "-open", "hybrid": "-open-dot", "unknown": "-dot"}  # noqa: N806
     for (form, kind), g in df.groupby([df["format"].fillna("unknown"), "kind"], sort=True):
         hover = [
             f"<b>{n}</b><br>{fmt.date_long(d, lang)}<br>{label(k, lang)} · {label(fo, lang)}<br>{'' if fmt.missing(th) else th}"
@@ -157,16 +157,16 @@ def meetings_timeline(df: pd.DataFrame, lang: str = "da", top: int = 20) -> go.F
             y=g["network"],
             mode="markers",
             name=f"{label(kind, lang)} ({label(None if form == 'unknown' else form, lang).lower()})",
-            marker={"symbol": symbols.get(kind, "circle"), "size": 12, "color": colors.get(None if form == "unknown" else form),
-                    "line": {"width": 1, "color": "white"}},
+            marker={"symbol": symbols.get(kind, "circle") + FILLS.get(form, ""), "size": 12,
+                    "color": colors.get(None if form == "unknown" else form), "line": {"width": 1.5}},
             text=hover,
             hovertemplate="%{text}<extra></extra>",
             customdata=g["network"],
         )  # fmt: skip
     n = df["network"].nunique()
-    note = _top_note(n_networks, top, lang, "mest aktive", "most active")
-    return _layout(fig, _T("Møder pr. netværk over tid", "Meetings per network over time", lang) + note,
-                   _T("Dato", "Date", lang), None, height=max(260, 90 + 48 * n))  # fmt: skip
+    note = _top_note(n_networks, top, lang, N_("mest aktive"))
+    return _layout(fig, _("Møder pr. netværk over tid", lang) + note,
+                   _("Dato", lang), None, height=max(260, 90 + 48 * n))  # fmt: skip
 
 
 @_escapes_user_text
@@ -177,9 +177,9 @@ def cadence(df: pd.DataFrame, lang: str = "da", top: int = 25) -> go.Figure:
     target = d["target_months"].astype(float) * 30.4
     overdue = (d["days_since"] > target) & d["ended"].isna()
     fig = go.Figure()
-    for late, colour, name in (
-        (False, OKABE_ITO[0], _T("Inden for målet", "Within target", lang)),
-        (True, OKABE_ITO[1], _T("Forsinket", "Overdue", lang)),
+    for late, colour, pattern, name in (
+        (False, OKABE_ITO[0], PATTERNS[0], _("Inden for målet", lang)),
+        (True, OKABE_ITO[1], PATTERNS[1], _("Forsinket", lang)),
     ):
         part = d[overdue == late]
         fig.add_bar(
@@ -187,10 +187,9 @@ def cadence(df: pd.DataFrame, lang: str = "da", top: int = 25) -> go.Figure:
             x=part["days_since"],
             orientation="h",
             marker_color=colour,
+            marker_pattern_shape=pattern,
             customdata=part["network"],
-            hovertemplate="%{y}: %{x} "
-            + _T("dage siden sidste møde", "days since the last meeting", lang)
-            + "<extra></extra>",
+            hovertemplate="%{y}: %{x} " + _("dage siden sidste møde", lang) + "<extra></extra>",
             name=name,
         )
     fig.add_scatter(
@@ -198,14 +197,14 @@ def cadence(df: pd.DataFrame, lang: str = "da", top: int = 25) -> go.Figure:
         x=target,
         mode="markers",
         marker={"symbol": "line-ns-open", "size": 22, "color": "#000000", "line": {"width": 3}},
-        name=_T("Mål for interval", "Target interval", lang),
-        hovertemplate=_T("Mål: hver %{x:.0f}. dag", "Target: every %{x:.0f} days", lang) + "<extra></extra>",
+        name=_("Mål for interval", lang),
+        hovertemplate=_("Mål: hver %{x:.0f}. dag", lang) + "<extra></extra>",
     )
     fig.update_yaxes(categoryorder="array", categoryarray=list(d["network"]))
-    fig.update_layout(barmode="overlay")
-    note = _top_note(len(df), top, lang, "med længst siden", "longest since")
-    return _layout(fig, _T("Mødekadence: dage siden sidste møde", "Cadence: days since the last meeting", lang) + note,
-                   _T("Dage", "Days", lang), None, height=max(240, 90 + 44 * len(d)))  # fmt: skip
+    fig.update_layout(barmode="overlay", meta={"series": [0, 1]})  # in words: the days, not the target
+    note = _top_note(len(df), top, lang, N_("med længst siden"))
+    return _layout(fig, _("Mødekadence: dage siden sidste møde", lang) + note,
+                   _("Dage", lang), None, height=max(240, 90 + 44 * len(d)))  # fmt: skip
 
 
 @_escapes_user_text
@@ -224,7 +223,7 @@ def counts(df: pd.DataFrame, column: str, title: str, lang: str = "da", value: s
             hovertemplate="%{y}: %{x}<extra></extra>",
         )
     )
-    return _layout(fig, title, _T("Antal", "Number", lang), None, height=max(220, 80 + 36 * len(d)))
+    return _layout(fig, title, _("Antal", lang), None, height=max(220, 80 + 36 * len(d)))
 
 
 @_escapes_user_text
@@ -244,13 +243,11 @@ def attendance(df: pd.DataFrame, lang: str = "da") -> go.Figure:
             y=d["attendees"],
             marker_color=OKABE_ITO[2],
             customdata=d["network"],
-            hovertemplate="%{customdata}<br>%{x}: %{y} "
-            + _T("deltagere", "attendees", lang)
-            + "<extra></extra>",
+            hovertemplate="%{customdata}<br>%{x}: %{y} " + _("deltagere", lang) + "<extra></extra>",
         )
     )
-    return _layout(fig, _T("Fremmøde pr. møde (hvor det kendes)", "Attendance per meeting (where known)", lang),
-                   _T("Møde", "Meeting", lang), _T("Deltagere", "Attendees", lang), height=320)  # fmt: skip
+    return _layout(fig, _("Fremmøde pr. møde (hvor det kendes)", lang),
+                   _("Møde", lang), _("Deltagere", lang), height=320)  # fmt: skip
 
 
 # ---------------------------------------------------------------- people
@@ -261,18 +258,18 @@ def members_by_organisation(df: pd.DataFrame, lang: str = "da", top: int = 15) -
     """Members per organisation, internal and external stacked; the largest first."""
     d = df.head(top).iloc[::-1]
     fig = go.Figure()
-    for col, name, color in (("internal", _T("Interne", "Internal", lang), OKABE_ITO[0]),
-                             ("external", _T("Eksterne", "External", lang), OKABE_ITO[1])):  # fmt: skip
+    for i, (col, name, color) in enumerate((("internal", _("Interne", lang), OKABE_ITO[0]),
+                                            ("external", _("Eksterne", lang), OKABE_ITO[1]))):  # fmt: skip
         fig.add_bar(
             y=[fmt.unknown(lang) if fmt.missing(o) else o for o in d["organisation"]], x=d[col], name=name,
-            orientation="h", marker_color=color, customdata=d["organisation"],
+            orientation="h", marker_color=color, marker_pattern_shape=PATTERNS[i], customdata=d["organisation"],
             hovertemplate="%{y}: %{x} " + name.lower() + "<extra></extra>",
         )  # fmt: skip
     fig.update_layout(barmode="stack")
-    title = _T("Medlemmer pr. organisation", "Members per organisation", lang)
+    title = _("Medlemmer pr. organisation", lang)
     if len(df) > top:
-        title += _T(f" (de {top} største)", f" (top {top})", lang)
-    return _layout(fig, title, _T("Medlemmer", "Members", lang), None, height=max(260, 90 + 28 * len(d)))
+        title += _(" (de {top} største)", lang).format(top=top)
+    return _layout(fig, title, _("Medlemmer", lang), None, height=max(260, 90 + 28 * len(d)))
 
 
 @_escapes_user_text
@@ -284,6 +281,7 @@ def network_graph(
     max_organisations: int = 200,
 ) -> go.Figure:
     """People, organisations and networks as a graph; beyond max_people, people fold into organisations."""
+    summary = _graph_summary(edges, lang)
     g = nx.Graph()
     fold = edges["person"].nunique() > max_people
     capped = False
@@ -326,9 +324,9 @@ def network_graph(
         x=ex, y=ey, mode="lines", line={"width": 0.6, "color": "#b0b0b0"}, hoverinfo="skip", showlegend=False
     )
     styles = {
-        "net": (_T("Netværk", "Network", lang), OKABE_ITO[1], 22, "diamond"),
-        "org": (_T("Organisation", "Organisation", lang), OKABE_ITO[0], 13, "circle"),
-        "person": (_T("Person", "Person", lang), OKABE_ITO[2], 7, "circle"),
+        "net": (_("Netværk", lang), OKABE_ITO[1], 22, "diamond"),
+        "org": (_("Organisation", lang), OKABE_ITO[0], 13, "circle"),
+        "person": (_("Person", lang), OKABE_ITO[2], 8, "triangle-up"),
     }
     for kind, (name, color, size, symbol) in styles.items():
         nodes = [n for n in g.nodes if n[0] == kind]
@@ -356,24 +354,38 @@ def network_graph(
     )  # fmt: skip
     fig.update_xaxes(visible=False)
     fig.update_yaxes(visible=False)
-    title = _T(
-        "Hvem hænger sammen: personer, organisationer og netværk",
-        "Who connects: people, organisations and networks",
-        lang,
-    )
+    title = _("Hvem hænger sammen: personer, organisationer og netværk", lang)
     if fold:
-        title = _T(
-            "Organisationer og netværk (personer samlet i deres organisation)",
-            "Organisations and networks (people folded into organisations)",
-            lang,
-        )
+        title = _("Organisationer og netværk (personer samlet i deres organisation)", lang)
         if capped:
-            title += _T(
-                f" · de {max_networks} største netværk og {max_organisations} største organisationer",
-                f" · the {max_networks} largest networks and {max_organisations} largest organisations",
-                lang,
-            )
+            title += _(
+                " · de {networks} største netværk og {organisations} største organisationer", lang
+            ).format(networks=max_networks, organisations=max_organisations)
+    fig.update_layout(meta=summary)
     return _layout(fig, title, height=560)
+
+
+def _graph_summary(edges: pd.DataFrame, lang: str) -> dict[str, Any]:
+    """The graph in words and rows: per network its members and organisations."""
+    per_net = (
+        edges.groupby("network")
+        .agg(members=("person", "nunique"), organisations=("organisation", "nunique"))
+        .sort_values("members", ascending=False)
+    )
+    if per_net.empty:
+        return {"alt": _("Ingen forbindelser at vise.", lang), "rows": []}
+    top = per_net.index[0]
+    alt = _("{nets} netværk, {orgs} organisationer og {people} personer; flest medlemmer: {top}, {n}", lang).format(
+        nets=fmt.number(len(per_net), lang), orgs=fmt.number(edges["organisation"].nunique(), lang),
+        people=fmt.number(edges["person"].nunique(), lang), top=html.unescape(str(top)),
+        n=fmt.number(int(per_net.iloc[0]["members"]), lang),
+    )  # fmt: skip
+    rows = [
+        {_("Netværk", lang): html.unescape(str(net)), _("Medlemmer", lang): int(r["members"]),
+         _("Organisationer", lang): int(r["organisations"])}
+        for net, r in per_net.iterrows()
+    ]  # fmt: skip
+    return {"alt": alt, "rows": rows}
 
 
 # ---------------------------------------------------------------- EU projects
@@ -394,24 +406,24 @@ def eu_budget_vs_share(df: pd.DataFrame, lang: str = "da", top: int = TOP_PROJEC
     unknown = fmt.unknown(lang)
     fig = go.Figure()
     fig.add_bar(
-        y=d["name"], x=_mio(d["total_budget_dkk"]), orientation="h", name=_T("Samlet budget", "Total budget", lang),
+        y=d["name"], x=_mio(d["total_budget_dkk"]), orientation="h", name=_("Samlet budget", lang),
         marker_color=OKABE_ITO[5], customdata=d["name"],
         text=[unknown if pd.isna(v) else fmt.amount(v, lang) for v in d["total_budget_dkk"]],
         textposition="outside", cliponaxis=False,
-        hovertemplate="%{y}: " + _T("samlet budget", "total budget", lang) + " %{text}<extra></extra>",
+        hovertemplate="%{y}: " + _("samlet budget", lang) + " %{text}<extra></extra>",
     )  # fmt: skip
     fig.add_bar(
-        y=d["name"], x=_mio(d["region_share_dkk"]), orientation="h", name=_T("Regionens andel", "Region's share", lang),
-        marker_color=OKABE_ITO[0], customdata=d["name"],
+        y=d["name"], x=_mio(d["region_share_dkk"]), orientation="h", name=_("Regionens andel", lang),
+        marker_color=OKABE_ITO[0], marker_pattern_shape=PATTERNS[1], customdata=d["name"],
         text=[unknown if pd.isna(v) else fmt.amount(v, lang) for v in d["region_share_dkk"]],
         textposition="outside", cliponaxis=False,
-        hovertemplate="%{y}: " + _T("regionens andel", "region's share", lang) + " %{text}<extra></extra>",
+        hovertemplate="%{y}: " + _("regionens andel", lang) + " %{text}<extra></extra>",
     )  # fmt: skip
-    fig.update_layout(barmode="group")
+    fig.update_layout(barmode="group", meta={"series": [1]})  # in words: the region's share
     fig.update_xaxes(type="log")
-    return _layout(fig, _T("Samlet budget og regionens andel pr. projekt", "Total budget and the region's share per project", lang)
+    return _layout(fig, _("Samlet budget og regionens andel pr. projekt", lang)
                    + _top_note(len(df), top, lang),
-                   _T("mio. kr. (logaritmisk akse)", "DKK million (log axis)", lang), None, height=max(300, 100 + 62 * len(d)))  # fmt: skip
+                   _("mio. kr. (logaritmisk akse)", lang), None, height=max(300, 100 + 62 * len(d)))  # fmt: skip
 
 
 @_escapes_user_text
@@ -439,7 +451,22 @@ def eu_gantt(df: pd.DataFrame, lang: str = "da", top: int = TOP_PROJECTS) -> go.
     )
     fig.update_xaxes(type="date")
     n = int(df[["start_year", "end_year"]].notna().all(axis=1).sum())
-    return _layout(fig, _T("Projektperioder", "Project periods", lang) + _top_note(n, top, lang), _T("År", "Year", lang), None,
+    if len(d):
+        first, last = int(d["start_year"].min()), int(d["end_year"].max())
+        longest = d.assign(span=d["end_year"] - d["start_year"]).sort_values("span").iloc[-1]
+        fig.update_layout(
+            meta={
+                "alt": _("{n} projekter fra {first} til {last}; længst: {name}, {a}-{b}", lang).format(
+                    n=len(d), first=first, last=last, name=html.unescape(str(longest["name"])),
+                    a=int(longest["start_year"]), b=int(longest["end_year"]),
+                ),
+                "rows": [
+                    {_("Projekt", lang): html.unescape(str(nm)), _("Fra", lang): int(a), _("Til", lang): int(b)}
+                    for nm, a, b in zip(d["name"], d["start_year"], d["end_year"], strict=True)
+                ][::-1],
+            }
+        )  # fmt: skip
+    return _layout(fig, _("Projektperioder", lang) + _top_note(n, top, lang), _("År", lang), None,
                    height=max(240, 90 + 40 * len(d)))  # fmt: skip
 
 
@@ -454,8 +481,8 @@ def eu_by_programme(df: pd.DataFrame, lang: str = "da") -> go.Figure:
             hovertemplate="%{y}: %{text}<extra></extra>",
         )
     )  # fmt: skip
-    return _layout(fig, _T("Regionens andel pr. program", "The region's share by programme", lang),
-                   _T("mio. kr.", "DKK million", lang), None, height=max(220, 90 + 40 * len(d)))  # fmt: skip
+    return _layout(fig, _("Regionens andel pr. program", lang),
+                   _("mio. kr.", lang), None, height=max(220, 90 + 40 * len(d)))  # fmt: skip
 
 
 @_escapes_user_text
@@ -464,7 +491,7 @@ def eu_share_per_year(df: pd.DataFrame, lang: str = "da", top: int = 8) -> go.Fi
     largest projects the rest are stacked together as one grey 'other projects'."""
     totals = df.groupby("project")["share_dkk"].sum().sort_values(ascending=False)
     if len(totals) > top:
-        rest = _T(f"Øvrige {len(totals) - top} projekter", f"Other {len(totals) - top} projects", lang)
+        rest = _("Øvrige {n} projekter", lang).format(n=len(totals) - top)
         keep = set(totals.index[:top])
         df = df.assign(project=[p if p in keep else rest for p in df["project"]])
         df = df.groupby(["project", "year"], as_index=False)["share_dkk"].sum()
@@ -475,14 +502,14 @@ def eu_share_per_year(df: pd.DataFrame, lang: str = "da", top: int = 8) -> go.Fi
         colour = GREY if project == rest else OKABE_ITO[i % len(OKABE_ITO)]
         fig.add_bar(
             x=g["year"], y=_mio(g["share_dkk"]), name=project, marker_color=colour,
+            marker_pattern_shape=PATTERNS[i % len(PATTERNS)],
             customdata=[project] * len(g), text=[fmt.amount(v, lang) for v in g["share_dkk"]],
             hovertemplate="%{customdata} %{x}: %{text}<extra></extra>",
         )  # fmt: skip
     fig.update_layout(barmode="stack")
     fig.update_xaxes(dtick=1)
-    return _layout(fig, _T("EU-midler pr. år (regionens andel fordelt jævnt over projektårene)",
-                           "EU funding per year (the region's share spread evenly over the project years)", lang),
-                   _T("År", "Year", lang), _T("mio. kr.", "DKK million", lang))  # fmt: skip
+    return _layout(fig, _("EU-midler pr. år (regionens andel fordelt jævnt over projektårene)", lang),
+                   _("År", lang), _("mio. kr.", lang))  # fmt: skip
 
 
 # ---------------------------------------------------------------- funding pools
@@ -500,14 +527,15 @@ def pool_capacity(df: pd.DataFrame, lang: str = "da", top: int = len(OKABE_ITO))
         g = g.sort_values("year")
         fig.add_scatter(
             x=g["year"], y=_mio(g["capacity_dkk"]), mode="lines+markers", line_shape="hv", name=pool,
-            line={"color": OKABE_ITO[i % len(OKABE_ITO)], "width": 3}, customdata=[pool] * len(g),
+            line={"color": OKABE_ITO[i % len(OKABE_ITO)], "width": 3, "dash": DASHES[i % len(DASHES)]},
+            marker={"symbol": SYMBOLS[i % len(SYMBOLS)], "size": 8}, customdata=[pool] * len(g),
             text=[f"{label(m, lang)}: {fmt.amount(c, lang)}" for m, c in zip(g["model"], g["capacity_dkk"], strict=True)],
             hovertemplate="%{customdata} %{x}<br>%{text}<extra></extra>",
         )  # fmt: skip
     fig.update_xaxes(dtick=1)
     note = _top_note(n_pools, top, lang)
-    return _layout(fig, _T("Puljernes kapacitet pr. år", "Pool capacity per year", lang) + note,
-                   _T("År", "Year", lang), _T("mio. kr.", "DKK million", lang))  # fmt: skip
+    return _layout(fig, _("Puljernes kapacitet pr. år", lang) + note,
+                   _("År", lang), _("mio. kr.", lang))  # fmt: skip
 
 
 @_escapes_user_text
@@ -521,18 +549,19 @@ def pool_use(df: pd.DataFrame, lang: str = "da", top: int = 30) -> go.Figure:
     names = [f"{p} {y}" for p, y in zip(d["pool"], d["year"], strict=True)]
     keys = [f"{p}|{y}" for p, y in zip(d["pool"], d["year"], strict=True)]
     fig = go.Figure()
-    for col, name, color in (("paid_dkk", _T("Udbetalt", "Paid", lang), OKABE_ITO[2]),
-                             ("granted_dkk", _T("Bevilget", "Granted", lang), OKABE_ITO[0]),
-                             ("remaining_dkk", _T("Resterende", "Remaining", lang), "#c8c8c8")):  # fmt: skip
+    for i, (col, name, color) in enumerate((("paid_dkk", _("Udbetalt", lang), OKABE_ITO[2]),
+                                            ("granted_dkk", _("Bevilget", lang), OKABE_ITO[0]),
+                                            ("remaining_dkk", _("Resterende", lang), "#8c8c8c"))):  # fmt: skip
         vals = d[col].where(d[col].isna() | (d[col] > 0), 0) if col == "remaining_dkk" else d[col]
         fig.add_bar(
-            y=names, x=_mio(vals), name=name, orientation="h", marker_color=color, customdata=keys,
+            y=names, x=_mio(vals), name=name, orientation="h", marker_color=color,
+            marker_pattern_shape=PATTERNS[i], customdata=keys,
             text=[fmt.amount(v, lang) for v in d[col]], hovertemplate="%{y}: " + name.lower() + " %{text}<extra></extra>",
         )  # fmt: skip
     fig.update_layout(barmode="stack")
-    note = _top_note(len(df), top, lang, "seneste", "latest")
-    return _layout(fig, _T("Bevilget, udbetalt og resterende pr. pulje og år", "Granted, paid and remaining per pool and year", lang) + note,
-                   _T("mio. kr.", "DKK million", lang), None, height=max(260, 90 + 26 * len(d)))  # fmt: skip
+    note = _top_note(len(df), top, lang, N_("seneste"))
+    return _layout(fig, _("Bevilget, udbetalt og resterende pr. pulje og år", lang) + note,
+                   _("mio. kr.", lang), None, height=max(260, 90 + 26 * len(d)))  # fmt: skip
 
 
 @_escapes_user_text
@@ -561,21 +590,35 @@ def grant_sizes(df: pd.DataFrame, lang: str = "da", max_points: int = 600) -> go
     for j, (status, g) in enumerate(d.groupby("status", sort=True)):
         fig.add_scatter(
             x=_mio(g["amount_dkk"]), y=[pools.index(p) for p in g["pool"]], mode="markers", name=label(status, lang),
-            marker={"size": 11, "color": OKABE_ITO[j % len(OKABE_ITO)], "line": {"width": 1, "color": "white"}},
+            marker={"size": 11, "color": OKABE_ITO[j % len(OKABE_ITO)], "symbol": SYMBOLS[j % len(SYMBOLS)],
+                    "line": {"width": 1, "color": "white"}},
             customdata=g["pool"], text=[f"{p}: {r}<br>{fmt.amount(a, lang)}" for p, r, a in zip(g["project"], g["recipient"], g["amount_dkk"], strict=True)],
             hovertemplate="%{text}<extra>%{fullData.name}</extra>",
         )  # fmt: skip
     fig.update_yaxes(tickvals=list(range(len(pools))), ticktext=pools)
+    if n:
+        big, small = d.loc[d["amount_dkk"].idxmax()], d.loc[d["amount_dkk"].idxmin()]
+        per_pool = d.groupby("pool")["amount_dkk"]
+        fig.update_layout(
+            meta={
+                "alt": _("{n} bevillinger i {p} puljer; størst: {big}, {a}; mindst: {small}, {b}", lang).format(
+                    n=fmt.number(n, lang), p=len(pools), big=html.unescape(str(big["project"])),
+                    a=fmt.amount(big["amount_dkk"], lang), small=html.unescape(str(small["project"])),
+                    b=fmt.amount(small["amount_dkk"], lang),
+                ),
+                "rows": [
+                    {_("Pulje", lang): html.unescape(str(pool)), _("Bevillinger", lang): int(g.count()),
+                     _("Mindste", lang): fmt.amount(g.min(), lang), _("Median", lang): fmt.amount(g.median(), lang),
+                     _("Største", lang): fmt.amount(g.max(), lang)}
+                    for pool, g in per_pool
+                ],
+            }
+        )  # fmt: skip
     sample = ""
     if n > max_points:
-        sample = _T(
-            f" · udsnit af {fmt.number(max_points, lang)}",
-            f" · a sample of {fmt.number(max_points, lang)}",
-            lang,
-        )
-    return _layout(fig, _T("Bevillingernes størrelse mod puljens interval (skraveret)",
-                           "Grant sizes against the pool's band (shaded)", lang) + sample,
-                   _T("mio. kr.", "DKK million", lang), None, height=max(240, 100 + 60 * len(pools)))  # fmt: skip
+        sample = _(" · udsnit af {n}", lang).format(n=fmt.number(max_points, lang))
+    return _layout(fig, _("Bevillingernes størrelse mod puljens interval (skraveret)", lang) + sample,
+                   _("mio. kr.", lang), None, height=max(240, 100 + 60 * len(pools)))  # fmt: skip
 
 
 @_escapes_user_text
@@ -589,5 +632,5 @@ def recipients_ranked(df: pd.DataFrame, lang: str = "da") -> go.Figure:
             hovertemplate="%{y}: %{text}<extra></extra>",
         )
     )  # fmt: skip
-    return _layout(fig, _T("Modtagere (bevilget og udbetalt)", "Recipients (granted and paid)", lang),
-                   _T("mio. kr.", "DKK million", lang), None, height=max(240, 90 + 28 * len(d)))  # fmt: skip
+    return _layout(fig, _("Modtagere (bevilget og udbetalt)", lang),
+                   _("mio. kr.", lang), None, height=max(240, 90 + 28 * len(d)))  # fmt: skip

@@ -52,7 +52,12 @@ def settings() -> Options:
     L = lang()
     kinds = {"": t("Genkend automatisk")} | {k: upload.kind_label(k, L) for k in KINDS}
     c1, c2, c3 = st.columns(3)
-    kind = c1.selectbox(t("Indhold"), list(kinds), format_func=kinds.get, key="upload_kind") or None
+    kind = (
+        c1.selectbox(
+            t("Indhold"), list(kinds), format_func=kinds.get, key="upload_kind", placeholder=t("Vælg indhold")
+        )
+        or None
+    )
     network = c2.selectbox(
         t("Netværk for hele arket (hvis arket ikke har kolonnen)"),
         queries.known_networks(),
@@ -78,7 +83,7 @@ def settings() -> Options:
             t("Endnu en værdi for hele arket: kolonne"),
             names,
             index=None,
-            format_func=lambda n: fields[n].label_da if L == "da" else fields[n].label_en,
+            format_func=lambda n: fields[n].label_in(L),
             key="upload_other_field",
             placeholder=t("Vælg en kolonne"),
         )
@@ -215,21 +220,31 @@ def _sheet(p: SheetPlan, L: str) -> None:
         )
     tabs: list[tuple[str, Any]] = []
     if p.rows["new"]:
-        tabs.append((f"{t('Nye')} ({p.rows['new']})", lambda: upload.rows_frame(p, "new", L)))
+        tabs.append((t("Nye ({n})").format(n=p.rows["new"]), lambda: upload.rows_frame(p, "new", L)))
     if p.rows["changed"]:
-        tabs.append((f"{t('Ændrede')} ({p.rows['changed']})", lambda: upload.changes_frame(p, L)))
+        tabs.append((t("Ændrede ({n})").format(n=p.rows["changed"]), lambda: upload.changes_frame(p, L)))
     if p.rows["removed"]:
-        tabs.append((f"{t('Fjernes')} ({p.rows['removed']})", lambda: upload.stored_frame(p, p.removed, L)))
+        tabs.append(
+            (t("Fjernes ({n})").format(n=p.rows["removed"]), lambda: upload.stored_frame(p, p.removed, L))
+        )
     if p.rows["missing"]:
         tabs.append(
-            (f"{t('Mangler i arket')} ({p.rows['missing']})", lambda: upload.stored_frame(p, p.kept, L))
+            (
+                t("Mangler i arket ({n})").format(n=p.rows["missing"]),
+                lambda: upload.stored_frame(p, p.kept, L),
+            )
         )
     if p.rows["unchanged"]:
         tabs.append(
-            (f"{t('Findes allerede')} ({p.rows['unchanged']})", lambda: upload.rows_frame(p, "unchanged", L))
+            (
+                t("Findes allerede ({n})").format(n=p.rows["unchanged"]),
+                lambda: upload.rows_frame(p, "unchanged", L),
+            )
         )
     if p.rows["skipped"]:
-        tabs.append((f"{t('Sprunget over')} ({p.rows['skipped']})", lambda: upload.skipped_frame(p, L)))
+        tabs.append(
+            (t("Sprunget over ({n})").format(n=p.rows["skipped"]), lambda: upload.skipped_frame(p, L))
+        )
     if not tabs:
         return
     for tab, (label, frame) in zip(st.tabs([label for label, _ in tabs]), tabs, strict=True):
@@ -241,9 +256,9 @@ def _sheet(p: SheetPlan, L: str) -> None:
             if label.startswith(t("Ændrede")) and after in df.columns:
                 # The new value stands out: the cell that will change.
                 styled = df.style.set_properties(subset=[after], **{"background-color": "#fff3bf"})
-                st.dataframe(styled, hide_index=True)
+                st.dataframe(styled, hide_index=True, placeholder="")
             else:
-                st.dataframe(df, hide_index=True)
+                st.dataframe(df, hide_index=True, placeholder="")
 
 
 def _problems(fp: FilePlan, L: str) -> None:
@@ -404,7 +419,7 @@ def history(con: Any) -> None:
     if hist.empty:
         st.info(t("Ingen indlæsninger endnu. Upload et regneark under Upload, eller kør `make demo`."))
         return
-    st.dataframe(hist, hide_index=True, key="hist_table")
+    st.dataframe(hist, hide_index=True, key="hist_table", placeholder="")
     batches = {b["batch_id"]: b for b in upload.undoable(con)}
     picked = st.selectbox(
         t("Vælg en indlæsning for at fortryde den (eller gendanne en fortrudt)"),
@@ -419,7 +434,6 @@ def history(con: Any) -> None:
     b = batches[picked]
     what, blocked = upload.undo_description(con, b, L)
     name = f"{b['file_name']} / {b['sheet']}"
-    verb = t("Fortryd") if b["live"] else t("Gendan")
     if blocked is not None:
         st.info(
             safe.md(
@@ -429,10 +443,17 @@ def history(con: Any) -> None:
             )
         )
     elif st.session_state.get("confirm_batch") == picked:
-        st.warning(safe.md(f"{verb} {t('indlæsning')} {picked} ({name})? " + t("Det betyder") + f": {what}."))
+        question = (
+            t("Fortryd indlæsning {n} ({name})? Det betyder: {what}.")
+            if b["live"]
+            else t("Gendan indlæsning {n} ({name})? Det betyder: {what}.")
+        )
+        st.warning(safe.md(question.format(n=picked, name=name, what=what)))
         c1, c2, _ = st.columns([2, 1, 3])
         c1.button(
-            f"{t('Ja')}, {verb.lower()} {t('indlæsning')} {picked}",
+            (t("Ja, fortryd indlæsning {n}") if b["live"] else t("Ja, gendan indlæsning {n}")).format(
+                n=picked
+            ),
             key="confirm_yes",
             type="primary",
             on_click=act,
@@ -441,7 +462,12 @@ def history(con: Any) -> None:
         c2.button(t("Annuller"), key="confirm_no", on_click=cancel)
     else:
         st.caption(safe.md(f"{name}: {what}."))
-        st.button(f"{verb} {t('indlæsning')} {picked}…", key="undo_btn", on_click=ask, args=(picked,))
+        st.button(
+            (t("Fortryd indlæsning {n}…") if b["live"] else t("Gendan indlæsning {n}…")).format(n=picked),
+            key="undo_btn",
+            on_click=ask,
+            args=(picked,),
+        )
     orig = upload.original(con, int(picked))
     if orig:
         w = access.who()
@@ -521,7 +547,7 @@ def templates() -> None:
         )
     )
     for kind in KINDS.values():
-        required = ", ".join(f.label_da if L == "da" else f.label_en for f in kind.required)
+        required = ", ".join(f.label_in(L) for f in kind.required)
         c1, c2 = st.columns([3, 1])
         c1.markdown(
             f"**{safe.md(upload.kind_label(kind.name, L))}**  \n"

@@ -9,7 +9,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from dashboard import export, queries, safe
+from dashboard import describe, export, queries, safe
 from dashboard import format as fmt
 from dashboard.i18n import lang, t
 from dashboard.queries import Filters
@@ -39,7 +39,7 @@ def table(df: pd.DataFrame, key: str) -> None:
             shown[col] = [fmt.number(v, L, digits) for v in shown[col]]
         else:
             shown[col] = [fmt.unknown(L) if fmt.missing(v) else v for v in shown[col]]
-    st.dataframe(shown, hide_index=True, key=key)
+    st.dataframe(shown, hide_index=True, key=key, placeholder="")
 
 
 def downloads(
@@ -147,7 +147,7 @@ def source(view: str, f: Filters, key: str) -> None:
         if src.empty:
             st.write(t("Ingen rækker."))
         else:
-            st.dataframe(src, hide_index=True, key=f"src_{key}")
+            st.dataframe(src, hide_index=True, key=f"src_{key}", placeholder="")
 
 
 def _titled(fig: Any) -> Any:
@@ -161,16 +161,30 @@ def _titled(fig: Any) -> Any:
     return fig
 
 
+def _in_words(alt: str, rows: pd.DataFrame, key: str) -> None:
+    """What a chart shows, said in words right under it (where a screen reader meets it), and its
+    numbers as a table on request: no one needs to see the chart to read it."""
+    st.caption(safe.md(alt))
+    with st.expander(t("Vis som tabel"), key=f"{key}_as_table"):
+        st.dataframe(rows, hide_index=True, placeholder="", key=f"{key}_rows")
+
+
 def plot(fig: Any, key: str) -> None:
     """A chart to look at (hover, zoom), not to click."""
+    L = lang()
+    alt, rows = describe.describe(fig, L, with_title=False), describe.table(fig, L)
     st.plotly_chart(_titled(fig), key=key, config=CONFIG)
+    _in_words(alt, rows, key)
 
 
 def chart(fig: Any, key: str) -> list[Any]:
     """Draw a chart whose points can be clicked; return the customdata of the selected points."""
+    L = lang()
+    alt, rows = describe.describe(fig, L, with_title=False), describe.table(fig, L)
     event = st.plotly_chart(
         _titled(fig), key=key, on_select="rerun", selection_mode=("points",), config=CONFIG
     )
+    _in_words(alt, rows, key)
     points = (
         (event or {}).get("selection", {}).get("points", [])
         if isinstance(event, dict)

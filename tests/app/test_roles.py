@@ -31,10 +31,10 @@ PAGES = [
 ]
 EVERY_ROLE_PAGES = ["", "netvaerk", "personer", "eu", "puljer"]
 NAV = {
-    "viewer": EVERY_ROLE_PAGES,
-    "leader": EVERY_ROLE_PAGES,
-    "staff": [*EVERY_ROLE_PAGES, "data"],
-    "admin": [*EVERY_ROLE_PAGES, "data", "admin"],
+    "viewer": [*EVERY_ROLE_PAGES, "tilgaengelighed"],
+    "leader": [*EVERY_ROLE_PAGES, "tilgaengelighed"],
+    "staff": [*EVERY_ROLE_PAGES, "data", "tilgaengelighed"],
+    "admin": [*EVERY_ROLE_PAGES, "data", "admin", "tilgaengelighed"],
 }
 
 

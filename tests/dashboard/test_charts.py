@@ -72,7 +72,9 @@ def test_label_of_missing_is_ikke_oplyst_and_unknown_codes_pass_through():
 
 
 def test_every_code_has_both_languages():
-    assert set(charts.LABELS["da"]) == set(charts.LABELS["en"])
+    for code, word in charts.LABELS.items():
+        assert charts.label(code, "da") == word
+        assert charts.label(code, "en") not in ("", code), code
 
 
 # ---------------------------------------------------------------- activity_timeline
@@ -144,7 +146,7 @@ def test_meetings_timeline_traces_by_format_and_kind():
     phys = names["Netværksmøde (fysisk)"]
     assert list(phys.y) == ["AI-netværket", "Udvalget"]
     assert phys.marker.symbol == "circle" and phys.marker.color == OKABE_ITO[0]
-    assert names["Webinar (online)"].marker.symbol == "diamond"
+    assert names["Webinar (online)"].marker.symbol == "diamond-open"  # the kind's symbol, open: online
     assert names["Webinar (online)"].marker.color == OKABE_ITO[1]
     assert names["Webinar (ikke oplyst)"].marker.color == GREY  # unknown format is grey, not a colour
 
@@ -938,3 +940,21 @@ def test_every_builder_shows_markup_in_the_data_as_text(name, monkeypatch):
     text = BUILDERS[name]("da").to_json()
     assert "evil.example" in text  # the data is there ...
     assert "<a href" not in text and "<img" not in text and "<b>FED" not in text  # ... as text only
+
+
+def _look(trace) -> tuple:
+    """What tells a trace apart besides its colour: bar pattern, marker symbol, line dash."""
+    pattern = getattr(getattr(trace.marker, "pattern", None), "shape", None) if trace.type == "bar" else None
+    symbol = trace.marker.symbol if trace.type == "scatter" else None
+    dash = trace.line.dash if trace.type == "scatter" and "lines" in (trace.mode or "") else None
+    return (pattern or "", symbol or "", dash or "")
+
+
+@pytest.mark.parametrize("name", sorted(BUILDERS))
+def test_series_never_differ_by_colour_alone(name):
+    """WCAG 1.4.1: two series of a chart differ in pattern, symbol or dash too (a target marker
+    and an unnamed helper trace are not series of their own)."""
+    fig = BUILDERS[name]("da")
+    series = [t for t in fig.data if t.name and t.showlegend is not False and t.type in ("bar", "scatter")]
+    looks = [_look(t) for t in series]
+    assert len(set(looks)) == len(looks), list(zip([t.name for t in series], looks, strict=True))
