@@ -17,7 +17,7 @@ from translations import N_
 access.require("admin_page")  # also absent from the navigation of other roles
 L = lang()
 st.title(t("Administration"))
-con = db.get_connection()
+con = store.cursor(db.get_connection())  # this run's own: sessions run on threads
 tab_log, tab_erase, tab_backup = st.tabs([t("Revisionslog"), t("Slet en person"), t("Sikkerhedskopi")])
 
 ACTIONS = {

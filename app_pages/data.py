@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+import store
 from dashboard import access, db, upload_view
 from dashboard.i18n import t
 from loaders.isolate import Limits
@@ -14,7 +15,7 @@ st.caption(
         "og springes over; intet gemmes, før du trykker Gem. Hver indlæsning kan fortrydes."
     )
 )
-con = db.get_connection()
+con = store.cursor(db.get_connection())  # this run's own: sessions run on threads
 tab_up, tab_aside, tab_hist, tab_tpl = st.tabs(
     [t("Upload"), t("Sat til side"), t("Historik"), t("Skabeloner")]
 )

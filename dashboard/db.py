@@ -8,6 +8,7 @@ the data as they stood at the end of that day.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import threading
 from collections import OrderedDict
@@ -89,7 +90,31 @@ def asof() -> datetime | None:
     if day is None or day < first_day():
         return None
     when = datetime.combine(day, time.max, tzinfo=DANISH_TIME)
-    return when if _readable(when) else None
+    if not _readable(when):
+        return None
+    _remember(when)
+    return when
+
+
+def _remember(when: datetime) -> None:
+    """A past moment a session reads is in the audit log and pinned (once per session and moment),
+    so `maintain` never expires what a shared ?asof= link shows."""
+    try:
+        seen = st.session_state.setdefault("_asof_recorded", set())
+    except Exception:  # no session (a script outside Streamlit): nothing to remember
+        return
+    if when in seen:
+        return
+    from dashboard import access
+    from store import audit
+
+    w = access.who()
+    with contextlib.closing(store.cursor(get_connection())) as cur:
+        audit.record_asof(
+            cur, user=w.name if w else "anonym", role=w.role if w else None,
+            page=st.session_state.get("_page") or "overblik", moment=when,
+        )  # fmt: skip
+    seen.add(when)
 
 
 def _readable(when: datetime) -> bool:
@@ -98,7 +123,8 @@ def _readable(when: datetime) -> bool:
     if seen is None:
         seen = _run.readable = {}
     if when not in seen:
-        seen[when] = store.readable_at(get_connection(), when)
+        with contextlib.closing(store.cursor(get_connection())) as cur:
+            seen[when] = store.readable_at(cur, when)
     return seen[when]
 
 
@@ -133,7 +159,8 @@ def first_day() -> date:
     """The day the store was created (in Danish time): no earlier day can be shown."""
     con = get_connection()
     if id(con) not in _first:
-        when = store.first_snapshot_time(con)
+        with contextlib.closing(store.cursor(con)) as cur:
+            when = store.first_snapshot_time(cur)
         _first.clear()
         _first[id(con)] = when.astimezone(DANISH_TIME).date() if when else date.today()
     return _first[id(con)]
@@ -144,7 +171,10 @@ def moment() -> Moment:
     when = asof()
     if when is not None:
         return ("asof", when)
-    return ("live", store.snapshot_id(get_connection()))
+    # A cursor of its own: sessions run on threads, and one connection answers one query at a time
+    # (the shared connection itself gave one session another's empty result under load).
+    with contextlib.closing(store.cursor(get_connection())) as cur:
+        return ("live", store.snapshot_id(cur))
 
 
 _reading = threading.local()

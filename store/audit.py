@@ -16,7 +16,7 @@ import store
 
 ACTIONS = (
     "login", "upload", "undo", "redo", "erase", "download_names", "download_original", "export",
-    "backup", "restore", "maintain", "rebuild",
+    "backup", "restore", "maintain", "rebuild", "asof", "annex",
 )  # fmt: skip
 
 
@@ -40,6 +40,25 @@ def record(
             "INSERT INTO audit_log VALUES (?, ?, ?, ?, ?, ?)",
             [datetime.now(UTC), user, role, action, page, detail],
         )
+
+
+def record_asof(
+    con: duckdb.DuckDBPyConnection, *, user: str, role: str | None, page: str | None, moment: datetime
+) -> None:
+    """Someone looked at the data as they stood at `moment` (an ?asof= link): recorded, and the
+    moment pinned, so maintenance keeps that state readable within the retention (a link shared
+    with a committee shows what it showed)."""
+    from store.maintain import pin
+
+    with store.write_lock(con):
+        con.execute("BEGIN TRANSACTION")
+        try:
+            record(con, user=user, role=role, action="asof", page=page, detail=moment.isoformat())
+            pin(con, moment, f"asof link ({page or 'cli'})")
+            con.execute("COMMIT")
+        except BaseException:
+            store.rollback(con)
+            raise
 
 
 def record_once(

@@ -80,7 +80,8 @@ def drop_old_originals(con: duckdb.DuckDBPyConnection, days: int) -> int:
 
 def pin(con: duckdb.DuckDBPyConnection, moment: datetime, reason: str) -> None:
     """Keep the snapshot current at moment through maintenance while the pin is within the retention."""
-    con.execute("INSERT INTO snapshot_pins VALUES (?, ?, ?)", [moment, datetime.now(UTC), reason])
+    with store.write_lock(con):  # a commit like any other
+        con.execute("INSERT INTO snapshot_pins VALUES (?, ?, ?)", [moment, datetime.now(UTC), reason])
 
 
 def kept_snapshots(con: duckdb.DuckDBPyConnection, cutoff: datetime) -> set[int]:

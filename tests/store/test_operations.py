@@ -32,6 +32,7 @@ import pytest
 import store
 from store import backup as backups
 from store import maintain, rebuild
+from store.audit import entries as audit_entries
 from tests.builders import write_xlsx
 from tests.store.conftest import ROOT, Lake, make_lake
 from tests.store.test_store import HEADER, allocations
@@ -317,6 +318,49 @@ def test_maintain_merges_expires_and_keeps_what_is_pinned_or_within_the_retentio
         assert p.returncode == 2 and "fra og med" in p.stderr
     finally:
         con.close()
+
+
+def test_an_asof_link_that_was_looked_at_is_kept_by_maintenance(tmp_path: Path, monkeypatch) -> None:
+    """A page opened with ?asof= (and an export --asof) is in the audit log and pins its moment:
+    the state it showed still reads exactly after maintain expires everything around it."""
+    from streamlit.testing.v1 import AppTest
+
+    lake = make_lake("sqlite", tmp_path, monkeypatch)
+    con = lake.connect()
+    now = datetime.now(UTC)
+    try:
+        date_snapshots_after(con, -1, now - timedelta(days=900))
+        for i, days_ago in enumerate((800, 700, 600, 550, 500, 300)):
+            f = allocations(tmp_path, f"v{i}.xlsx", {f"P{j}": 100 * i + j for j in range(i + 2)})
+            upload_at(con, f, now - timedelta(days=days_ago))
+    finally:
+        con.close()
+    shared = (now - timedelta(days=575)).astimezone(DK).date()  # the 600-day state, soon expired
+    scripted = (now - timedelta(days=520)).astimezone(DK).date()  # the 550-day state
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
+    at.query_params["asof"] = shared.isoformat()
+    at.run()
+    assert [e.value for e in at.exception] == []
+    shown = next(m.value for m in at.metric if m.label == "Puljemidler bevilget")
+    p = lake.cli("export", "allocations_v", "--asof", scripted.isoformat(), "--format", "json")
+    assert p.returncode == 0, p.stderr
+    exported = json.loads(p.stdout)
+    con = lake.connect()
+    try:
+        log = [e for e in audit_entries(con) if e["action"] == "asof"]
+        assert len(log) == 1 and log[0]["page"] == "overblik"
+        assert con.execute("SELECT count(*) FROM snapshot_pins").fetchone()[0] == 2
+        report = maintain.maintain(con, keep_days=400)
+        assert report["expired"] > 0
+    finally:
+        con.close()
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
+    at.query_params["asof"] = shared.isoformat()
+    at.run()
+    assert not [w for w in at.warning if "kan ikke vises" in w.value]  # still shown exactly
+    assert next(m.value for m in at.metric if m.label == "Puljemidler bevilget") == shown
+    p = lake.cli("export", "allocations_v", "--asof", scripted.isoformat(), "--format", "json")
+    assert p.returncode == 0 and json.loads(p.stdout) == exported
 
 
 def _parquet_files(lake: Lake, con) -> list[Path]:
