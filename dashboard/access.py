@@ -28,6 +28,7 @@ from typing import Any
 import streamlit as st
 
 import store
+from dashboard import safe
 from dashboard.i18n import t
 from translations import N_
 
@@ -216,7 +217,9 @@ def session_box(w: Who) -> None:
                 icon=":material/science:",
             )
         else:
-            st.caption(t("Logget ind som {name} ({role})").format(name=w.name, role=t(ROLE_LABELS[w.role])))
+            st.caption(
+                safe.md(t("Logget ind som {name} ({role})").format(name=w.name, role=t(ROLE_LABELS[w.role])))
+            )
             st.button(t("Log ud"), on_click=st.logout, key="logout")
 
 

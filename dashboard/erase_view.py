@@ -37,10 +37,12 @@ def draw(con: Any) -> None:
     )
     st.dataframe(preview.get("table"), hide_index=True, key="erase_preview", placeholder="")
     confirm = st.checkbox(t("Jeg har kontrolleret, at det er den rette person"), key="erase_confirm")
-    if st.button(t("Slet {name}").format(name=name), type="primary", disabled=not confirm, key="erase_go"):
+    if st.button(
+        safe.md(t("Slet {name}").format(name=name)), type="primary", disabled=not confirm, key="erase_go"
+    ):
         w = access.who()
         result = erase.erase(
             con, name, user=w.name if w else "ukendt", role=w.role if w else None, page="admin"
         )
         db.clear_caches()
-        st.success(t("Slettet: navnet er erstattet af {token}.").format(token=result.get("token")))
+        st.success(safe.md(t("Slettet: navnet er erstattet af {token}.").format(token=result.get("token"))))

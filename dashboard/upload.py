@@ -11,13 +11,16 @@ import hashlib
 import io
 import tempfile
 import zipfile
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import duckdb
 import pandas as pd
 
 import store
+from dashboard import format as fmt
 from dashboard.i18n import nt, t
 from loaders.history import chain_head, history, live, original_file, redo, undo, undo_preview
 from loaders.ingest import FilePlan, Options, Progress, commit_plan, plan_file
@@ -27,6 +30,7 @@ from loaders.problems import LoaderError, Problem
 from loaders.templates import FILE_NAMES, write_template, write_templates
 from translations import N_
 
+DANISH_TIME = ZoneInfo("Europe/Copenhagen")
 STATUS = {
     "loaded": N_("Gemt"),
     "duplicate": N_("Intet at ændre: alle rækker findes allerede"),
@@ -91,18 +95,52 @@ def sheet_line(p: SheetPlan, lang: str) -> str:
     status = t(STATUS.get(p.status, p.status), lang)
     if p.status == "not_data":
         return status
-    parts = [t(COUNTS[key], lang).format(n=r[key]) for key in COUNTS if r[key]]
+    if p.status == "rejected":
+        # Nothing will be saved: the counts of what would have been are not said as if they were.
+        bad = r["rejected"]
+        line = status
+        if bad:
+            line += ": " + nt("{n} række har fejl", "{n} rækker har fejl", bad, lang).format(n=bad)
+        if p.accepted and bad:
+            line += "; " + nt(
+                "{n} række er gyldig og kan gemmes, hvis du vælger at sætte rækker med fejl til side",
+                "{n} rækker er gyldige og kan gemmes, hvis du vælger at sætte rækker med fejl til side",
+                p.accepted,
+                lang,
+            ).format(n=p.accepted)
+        return line
+    parts = [
+        _count(key, r[key], lang) for key in ("new", "changed", "removed", "unchanged", "rejected", "skipped")
+    ]
+    parts = [x for x in parts if x]
     return status + (": " + ", ".join(parts) if parts else "")
 
 
-COUNTS = {
-    "new": N_("{n} nye"),
-    "changed": N_("{n} ændrede"),
-    "removed": N_("{n} fjernes"),
-    "unchanged": N_("{n} findes allerede"),
-    "rejected": N_("{n} afvist"),
-    "skipped": N_("{n} sprunget over"),
-}
+def _count(key: str, n: int, lang: str) -> str:
+    """'1 ny', '2 nye', '1 ændret', ...: a count of rows in words, '' for none."""
+    if not n:
+        return ""
+    if key == "new":
+        text = nt("{n} ny", "{n} nye", n, lang)
+    elif key == "changed":
+        text = nt("{n} ændret", "{n} ændrede", n, lang)
+    else:
+        words = {
+            "removed": N_("{n} fjernes"),
+            "unchanged": N_("{n} findes allerede"),
+            "rejected": N_("{n} afvist"),
+            "skipped": N_("{n} sprunget over"),
+        }
+        text = t(words[key], lang)
+    return text.format(n=n)
+
+
+# One of a kind's rows, for '1 ny deltager' (the kinds' labels are plural).
+SINGULAR = {
+    "participants": N_("deltager"), "meetings": N_("møde"), "eu_projects": N_("EU-projekt"),
+    "eu_partners": N_("EU-projektpartner"), "pools": N_("pulje"), "allocations": N_("bevilling"),
+    "networks": N_("netværk"), "org_aliases": N_("organisation"),
+}  # fmt: skip
 
 
 def save_counts(fp: FilePlan, lang: str) -> str:
@@ -147,9 +185,9 @@ def changes_frame(p: SheetPlan, lang: str) -> pd.DataFrame:
             {
                 t("Række", lang): c["row"],
                 t("Felt", lang): labels.get(c["field"], c["field"]),
-                t("Før", lang): "" if c["old"] is None else str(c["old"]),
-                t("Efter", lang): "" if c["new"] is None else str(c["new"]),
-                t("Hvem/hvad", lang): c["key"],
+                t("Før", lang): _shown(c["old"], lang),
+                t("Efter", lang): _shown(c["new"], lang),
+                t("Hvem/hvad", lang): " · ".join(str(k) for k in c["key"].split(" | ") if k),
             }
             for c in p.changes
         ]
@@ -195,19 +233,24 @@ def section_effect(sets: dict[str, object], records: int, lang: str) -> str:
     return t("sætter '{value}' på de næste {n}", lang).format(value=value, n=records)
 
 
-def problems_frame(plans: list[SheetPlan], lang: str, warnings: bool = False) -> pd.DataFrame:
-    """Problems with sheet, row, column, value and the whole message; the cause (no row) first."""
+def problems_frame(
+    plans: list[SheetPlan], lang: str, warnings: bool = False, leave_out: Problem | None = None
+) -> pd.DataFrame:
+    """Problems with row, the whole message, column, value and sheet (the row and the message first:
+    what a phone shows); the cause (no row) first; leave_out: the cause said above the table."""
     rows: list[dict[str, Any]] = []
     for p in plans:
         items = p.warnings if warnings else p.errors
         for e in sorted(items, key=lambda e: (e.row is not None, e.row or 0)):
+            if e is leave_out:
+                continue
             rows.append(
                 {
-                    t("Ark", lang): e.sheet or p.sheet,
                     t("Række", lang): "" if e.row is None else e.row,
+                    t("Besked", lang): e.message(lang),
                     t("Kolonne", lang): e.column or "",
                     t("Værdi", lang): "" if e.value is None else str(e.value),
-                    t("Besked", lang): e.message(lang),
+                    t("Ark", lang): e.sheet or p.sheet,
                     "code": e.code,
                 }
             )
@@ -218,13 +261,22 @@ def receipt(p: SheetPlan, lang: str) -> str:
     """'Gemt: 5 nye deltagere i AI-Innovationsnetværket (indlæsning 9)'."""
     r = p.rows
     parts = []
-    what = kind_label(p.kind, lang).lower()
-    if r["new"]:
-        parts.append(t("{n} nye {what}", lang).format(n=r["new"], what=what))
+    n = r["new"]
+    if n:
+        one = t(SINGULAR[p.kind], lang) if p.kind in SINGULAR else kind_label(p.kind, lang).lower()
+        many = kind_label(p.kind, lang)
+        many = many if many.isupper() or many[:2].isupper() else many.lower()
+        parts.append(nt("{n} ny {what}", "{n} nye {what}", n, lang).format(n=n, what=one if n == 1 else many))
     if r["changed"]:
-        parts.append(t("{n} ændrede", lang).format(n=r["changed"]))
+        parts.append(_count("changed", r["changed"], lang))
     if r["removed"]:
         parts.append(t("{n} fjernet", lang).format(n=r["removed"]))
+    if r["rejected"]:
+        parts.append(
+            nt("{n} række sat til side", "{n} rækker sat til side", r["rejected"], lang).format(
+                n=r["rejected"]
+            )
+        )
     scope = _scope_words(p, lang)
     what_done = ", ".join(parts) or t("ingen ændringer", lang)
     if scope:
@@ -256,8 +308,26 @@ PAGES = {
 }
 
 
-def _when(iso: str) -> str:
-    return iso.replace("T", " ")[:16]
+def when(iso: str) -> str:
+    """A recorded moment in Danish time, as the page writes times ('02.12.2026 08:14'). Moments are
+    recorded in the server's local time (naive): read as such, shown in Danish time."""
+    moment = datetime.fromisoformat(iso)
+    return moment.astimezone(DANISH_TIME).strftime("%d.%m.%Y %H:%M")
+
+
+def _shown(value: Any, lang: str) -> str:
+    """An old or new value of a changed row as the sheet would write it: dates and amounts Danish."""
+    if value is None or value == "":
+        return ""
+    text = str(value)
+    try:
+        if len(text) == 10 and text[4] == "-" and text[7] == "-":
+            return fmt.date_short(date.fromisoformat(text), lang)
+    except ValueError:
+        pass
+    if text in ("True", "False"):
+        return t("Ja", lang) if text == "True" else t("Nej", lang)
+    return text
 
 
 def history_frame(con: duckdb.DuckDBPyConnection, lang: str = "da") -> pd.DataFrame:
@@ -279,18 +349,18 @@ def history_frame(con: duckdb.DuckDBPyConnection, lang: str = "da") -> pd.DataFr
             state = t("Gendannet af {n}", lang).format(n=chain_head(cur, b["batch_id"]))
         else:
             state = t("Fortrudt af {n}", lang).format(n=b["undone_by"])
-        rows.append(
+        rows.append(  # what a phone shows first: which upload, and what became of it
             {
                 t("Nr.", lang): b["batch_id"],
-                t("Tidspunkt", lang): _when(b["uploaded_at"]),
-                t("Af", lang): b["uploaded_by"],
                 t("Fil", lang): b["file_name"],
+                t("Status", lang): state,
+                t("Tidspunkt", lang): when(b["uploaded_at"]),
+                t("Af", lang): b["uploaded_by"],
                 t("Ark", lang): b["sheet"],
                 t("Indhold", lang): what,
                 t("Nye", lang): b["rows_new"],
                 t("Ændrede", lang): b["rows_changed"],
                 t("Afviste", lang): b["rows_rejected"],
-                t("Status", lang): state,
             }
         )
     cur.close()
@@ -309,7 +379,7 @@ def batch_label(b: dict[str, Any], lang: str = "da") -> str:
     """'Nr. 11 · deltagere.xlsx / Ark1 · 2026-11-29 14:03 · ole' (plain text: a select box option)."""
     no = t("Nr.", lang)
     state = "" if b["live"] else " · " + t("fortrudt", lang)
-    return f"{no} {b['batch_id']} · {b['file_name']} / {b['sheet']} · {_when(b['uploaded_at'])} · {b['uploaded_by']}{state}"
+    return f"{no} {b['batch_id']} · {b['file_name']} / {b['sheet']} · {when(b['uploaded_at'])} · {b['uploaded_by']}{state}"
 
 
 def undo_description(
@@ -323,27 +393,45 @@ def undo_description(
         cur.close()
     remove, restore = p["remove"], p["restore"]
     parts = []
-    if remove:
-        parts.append(nt("{n} række fjernes", "{n} rækker fjernes", remove, lang).format(n=remove))
-    if restore:
-        parts.append(
-            nt(
-                "{n} række får sine tidligere værdier igen",
-                "{n} rækker får deres tidligere værdier igen",
-                restore,
-                lang,
-            ).format(n=restore)
-        )
+    if b["live"]:  # an undo: the upload's rows go, what it changed gets its earlier values
+        if remove:
+            parts.append(nt("{n} række fjernes", "{n} rækker fjernes", remove, lang).format(n=remove))
+        if restore:
+            parts.append(
+                nt(
+                    "{n} række får sine tidligere værdier igen",
+                    "{n} rækker får deres tidligere værdier igen",
+                    restore,
+                    lang,
+                ).format(n=restore)
+            )
+    else:  # a redo: the upload's rows come back as it saved them
+        if restore:
+            parts.append(
+                nt(
+                    "{n} række kommer tilbage, som indlæsningen gemte den",
+                    "{n} rækker kommer tilbage, som indlæsningen gemte dem",
+                    restore,
+                    lang,
+                ).format(n=restore)
+            )
+        if remove:
+            parts.append(
+                nt("{n} række fjernes igen", "{n} rækker fjernes igen", remove, lang).format(n=remove)
+            )
     return ", ".join(parts) or t("ingen rækker ændres", lang), p["blocked_by"]
 
 
 def undo_or_redo(
-    con: duckdb.DuckDBPyConnection, batch_id: int, user: str | None, lang: str = "da"
+    con: duckdb.DuckDBPyConnection, batch_id: int, user: str | None, lang: str = "da", only_undo: bool = False
 ) -> tuple[bool, str, str]:
-    """Undo a live upload or redo an undone one; (ok, message in the UI language, 'undo' or 'redo')."""
+    """Undo a live upload or redo an undone one; (ok, message in the UI language, 'undo' or 'redo').
+    only_undo: an undone upload is left as it is (a receipt's undo never redoes)."""
     cur = store.cursor(con)
     verb = "undo"
     try:
+        if only_undo and not live(cur, batch_id):
+            return False, t("Indlæsning {n} er allerede fortrudt.", lang).format(n=batch_id), verb
         if live(cur, batch_id):
             new = undo(cur, batch_id, user=user)
             msg = t("Indlæsning {n} er fortrudt (registreret som indlæsning {new}).", lang).format(

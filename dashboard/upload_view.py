@@ -27,9 +27,9 @@ def who() -> str:
     return w.name if w else current_user()
 
 
-def _undo_or_redo(con: Any, batch_id: int, L: str) -> tuple[bool, str]:
-    """Undo or redo a batch; a done one is in the audit log."""
-    ok, msg, verb = upload.undo_or_redo(con, batch_id, who(), L)
+def _undo_or_redo(con: Any, batch_id: int, L: str, only_undo: bool = False) -> tuple[bool, str]:
+    """Undo or redo a batch (only_undo: never redo); a done one is in the audit log."""
+    ok, msg, verb = upload.undo_or_redo(con, batch_id, who(), L, only_undo=only_undo)
     if ok:
         access.audit(verb, "data", f"batch {batch_id}")
     return ok, msg
@@ -45,6 +45,14 @@ def static_table(df: pd.DataFrame) -> None:
 
 
 # ---------------------------------------------------------------- settings
+
+
+# The settings of one upload: back to their defaults once it is saved, so the next file never
+# quietly gets the last one's network.
+SETTINGS = {
+    "upload_kind": "", "upload_network": None, "upload_region": None, "upload_other_field": None,
+    "upload_other_value": "", "upload_replace": False, "upload_skip": False,
+}  # fmt: skip
 
 
 def settings() -> Options:
@@ -117,7 +125,9 @@ def _progress_reporter(name: str, size: int) -> tuple[Any, Any]:
     """A progress bar with the stage in words for a big file (a 100k-row upload never looks frozen)."""
     if size < BIG_FILE:
         return None, None
-    bar = st.progress(0.0, text=t("Læser {name} …").format(name=name))
+    bar = st.progress(
+        0.0, text=safe.md(t("Læser {name} …").format(name=name))
+    )  # st.progress renders markdown
     stages = {
         "read": (0.05, t("Læser filen …")),
         "check": (0.2, t("Tjekker rækkerne …")),
@@ -249,7 +259,7 @@ def _sheet(p: SheetPlan, L: str) -> None:
         return
     for tab, (label, frame) in zip(st.tabs([label for label, _ in tabs]), tabs, strict=True):
         with tab:
-            df = frame()
+            df = _with_constants_said(frame())
             if len(df) >= 1000:
                 st.caption(t("Viser de første 1.000 rækker."))
             after = t("Efter")
@@ -261,27 +271,59 @@ def _sheet(p: SheetPlan, L: str) -> None:
                 st.dataframe(df, hide_index=True, placeholder="")
 
 
+def _fix_for(cause: Any, L: str) -> str:
+    """What on this page fixes a cause at once (a column the sheet lacks: a value for the whole sheet)."""
+    if cause.code != "sheet.missing_column":
+        return ""
+    if cause.field == "network":
+        return t("Vælg netværket i 'Netværk for hele arket' ovenfor, eller tilføj kolonnen i arket.", L)
+    if cause.field == "region":
+        return t("Vælg regionen i 'Region for hele arket' ovenfor, eller tilføj kolonnen i arket.", L)
+    return t(
+        "Angiv værdien under Flere valg, 'Endnu en værdi for hele arket', eller tilføj kolonnen i arket.", L
+    )
+
+
+def _with_constants_said(df: pd.DataFrame) -> pd.DataFrame:
+    """A column with one value in every row (the network set for the whole sheet) is said once
+    above the table instead: the columns that differ fit, on a phone too."""
+    if len(df) < 2:
+        return df
+    same = [
+        c for c in df.columns[1:]
+        if df[c].notna().all() and df[c].nunique() == 1 and not pd.api.types.is_bool_dtype(df[c])
+    ]  # fmt: skip
+    if not same or len(same) == len(df.columns) - 1:
+        return df
+    st.caption(safe.md(t("Alle rækker") + ": " + "; ".join(f"{c}: {df[c].iloc[0]}" for c in same)))
+    return df.drop(columns=same)
+
+
 def _problems(fp: FilePlan, L: str) -> None:
-    errs = upload.problems_frame(fp.sheets, L)
-    if not errs.empty:
-        cause = [e for p in fp.sheets for e in p.errors if e.row is None or e.code.startswith("sheet.")]
+    all_errors = [e for p in fp.sheets for e in p.errors]
+    cause = [e for e in all_errors if e.row is None or e.code.startswith("sheet.")]
+    first = cause[0] if fp.rejected and cause else None
+    # The cause is said once, above, with what fixes it; the table lists the rest, rows first.
+    errs = upload.problems_frame(fp.sheets, L, leave_out=first)
+    if all_errors:
         if fp.rejected:
-            st.error(
-                t("Filen kan ikke gemmes, før fejlene herunder er rettet. Intet er gemt.")
-                if not cause
-                else t("Filen kan ikke gemmes. Først: {cause}").format(cause=cause[0].message(L))
-            )
+            if first is None:
+                text = t("Filen kan ikke gemmes, før fejlene herunder er rettet. Intet er gemt.")
+                if any(p.accepted for p in fp.sheets):
+                    text += " " + t(
+                        "Eller sæt hak i 'Gem de gyldige rækker, og sæt rækker med fejl til side' under Flere valg."
+                    )
+            else:
+                text = t("Filen kan ikke gemmes. Først: {cause}").format(cause=first.message(L))
+                fix = _fix_for(first, L)
+                text += (" " + fix) if fix else ""
+            st.error(safe.md(text))
         else:
             st.warning(t("Rækkerne herunder sættes til side; resten kan gemmes."))
-        # The first cause is said above; the table lists the rest, rows first.
-        rest = (
-            errs.iloc[1:]
-            if fp.rejected and cause and len(errs) and errs.iloc[0][t("Række", L)] == ""
-            else errs
-        )
+        rest = errs
         if len(rest):
             static_table(rest.head(SHOWN_PROBLEMS))
-        if len(errs) > SHOWN_PROBLEMS:
+        if len(errs) > SHOWN_PROBLEMS:  # (errs: every problem but the cause said above)
             st.caption(
                 t("Viser {n} af {m} fejl. Hent dem alle herunder.").format(n=SHOWN_PROBLEMS, m=len(errs))
             )
@@ -316,7 +358,7 @@ def _save(con: Any, key: str, file_key: str) -> None:
     if fp is None:
         return
     try:
-        problem = upload.save(con, fp, who())
+        problem = upload.save(con, fp, who())  # runs in the button's callback: quick, the plan is made
     except Exception as exc:
         st.session_state["save_error"] = errors.report(exc)
         return
@@ -338,6 +380,7 @@ def _save(con: Any, key: str, file_key: str) -> None:
     )
     st.session_state.setdefault("saved_files", set()).add(file_key)
     _forget(key)
+    st.session_state.update(SETTINGS)
 
 
 def messages(con: Any) -> None:
@@ -353,20 +396,27 @@ def messages(con: Any) -> None:
                 "så giv fejl-id'et til den, der driver Overblik."
             ).format(id=error_id)
         )
+    live_batches = {b["batch_id"] for b in upload.undoable(con) if b["live"]}
     for i, r in enumerate(st.session_state.get("receipts", [])[:3]):
         with st.container(border=True):
             st.success(safe.md(" · ".join(r["lines"]) or r["file"]))
-            if st.session_state.get("receipt_confirm") == i:
+            undone = not any(b in live_batches for b in r["batches"])
+            if undone:  # undone since, in the history: no undo that would in fact redo
+                st.caption(t("Fortrudt siden (se Historik)."))
+            elif st.session_state.get("receipt_confirm") == i:
                 _confirm_receipt_undo(con, r, i)
                 continue
             cols = st.columns(len(r["pages"]) + 1)
             for col, (page, title) in zip(cols, r["pages"], strict=False):
-                col.page_link(page, label=t("Se {page}").format(page=t(title)))
-            cols[-1].button(
-                t("Fortryd denne indlæsning"),
-                key=f"receipt_undo_{i}",
-                on_click=lambda i=i: st.session_state.update(receipt_confirm=i),
-            )
+                col.page_link(
+                    page, label=t("Se {page}").format(page=t(title)), icon=":material/arrow_forward:"
+                )
+            if not undone:
+                cols[-1].button(
+                    t("Fortryd denne indlæsning"),
+                    key=f"receipt_undo_{i}",
+                    on_click=lambda i=i: st.session_state.update(receipt_confirm=i),
+                )
 
 
 def _confirm_receipt_undo(con: Any, r: dict[str, Any], i: int) -> None:
@@ -382,7 +432,7 @@ def _confirm_receipt_undo(con: Any, r: dict[str, Any], i: int) -> None:
     )
 
     def undo_all() -> None:
-        msgs = [_undo_or_redo(con, b, L)[1] for b in sorted(r["batches"], reverse=True)]
+        msgs = [_undo_or_redo(con, b, L, only_undo=True)[1] for b in sorted(r["batches"], reverse=True)]
         db.clear_caches()
         st.session_state["receipts"].remove(r)
         st.session_state["receipt_confirm"] = None
@@ -408,6 +458,7 @@ def history(con: Any) -> None:
         st.session_state["hist_result"] = (ok, msg)
         st.session_state["confirm_batch"] = None
         st.session_state["hist_pick"] = None  # never leave a stale upload chosen
+        st.session_state["_hist_rows"] = _table_rows()  # the row still marked in the table is done with
 
     def cancel() -> None:
         st.session_state["confirm_batch"] = None
@@ -419,8 +470,23 @@ def history(con: Any) -> None:
     if hist.empty:
         st.info(t("Ingen indlæsninger endnu. Upload et regneark under Upload, eller kør `make demo`."))
         return
-    st.dataframe(hist, hide_index=True, key="hist_table", placeholder="")
+    st.caption(t("Vælg en række i tabellen, eller vælg indlæsningen herunder."))
+    st.dataframe(
+        hist,
+        hide_index=True,
+        key="hist_table",
+        placeholder="",
+        on_select="rerun",
+        selection_mode="single-row",
+    )
     batches = {b["batch_id"]: b for b in upload.undoable(con)}
+    rows = _table_rows()
+    if rows != st.session_state.get("_hist_rows"):  # a row newly chosen in the table picks its upload
+        st.session_state["_hist_rows"] = rows
+        if rows:
+            chosen = int(hist.iloc[rows[0]][t("Nr.", L)])
+            st.session_state["hist_pick"] = chosen if chosen in batches else None
+            st.session_state["confirm_batch"] = None
     picked = st.selectbox(
         t("Vælg en indlæsning for at fortryde den (eller gendanne en fortrudt)"),
         list(batches),
@@ -444,11 +510,12 @@ def history(con: Any) -> None:
         )
     elif st.session_state.get("confirm_batch") == picked:
         question = (
-            t("Fortryd indlæsning {n} ({name})? Det betyder: {what}.")
+            t("Fortryd indlæsning {n} ({name}, {when}, af {who})? Det betyder: {what}.")
             if b["live"]
-            else t("Gendan indlæsning {n} ({name})? Det betyder: {what}.")
+            else t("Gendan indlæsning {n} ({name}, {when}, af {who})? Det betyder: {what}.")
         )
-        st.warning(safe.md(question.format(n=picked, name=name, what=what)))
+        when = upload.when(b["uploaded_at"])
+        st.warning(safe.md(question.format(n=picked, name=name, what=what, when=when, who=b["uploaded_by"])))
         c1, c2, _ = st.columns([2, 1, 3])
         c1.button(
             (t("Ja, fortryd indlæsning {n}") if b["live"] else t("Ja, gendan indlæsning {n}")).format(
@@ -482,6 +549,15 @@ def history(con: Any) -> None:
 
 
 # ---------------------------------------------------------------- quarantine and templates
+
+
+def _table_rows() -> list[int]:
+    """The rows chosen in the history table (the table's own selection state)."""
+    state = st.session_state.get("hist_table")
+    try:
+        return list(state["selection"]["rows"]) if state else []
+    except (KeyError, TypeError):
+        return []
 
 
 def quarantine(con: Any) -> None:
@@ -547,14 +623,17 @@ def templates() -> None:
         )
     )
     for kind in KINDS.values():
-        required = ", ".join(f.label_in(L) for f in kind.required)
+        required = [f.label_in(L) for f in kind.required] + [
+            t(" eller ", L).join(kind.field(a).label_in(L) for a in alternatives.split("|"))
+            for alternatives in kind.required_somewhere
+        ]
         c1, c2 = st.columns([3, 1])
         c1.markdown(
             f"**{safe.md(upload.kind_label(kind.name, L))}**  \n"
-            + safe.md(t("Skal udfyldes") + ": " + (required or t("se vejledningen")))
+            + safe.md(t("Skal udfyldes") + ": " + (", ".join(required) or t("se vejledningen")))
         )
         c2.download_button(
-            t("Hent"),
+            t("Hent {kind}").format(kind=upload.kind_label(kind.name, L).lower()),
             lambda k=kind.name: upload.template(k, L),
             file_name=upload.FILE_NAMES[kind.name],
             key=f"tpl_{kind.name}",

@@ -108,6 +108,7 @@ WORDS = {
     "erase_wal": N_(
         "Advarsel: katalogets WAL-fil kunne ikke tømmes, fordi en anden proces læste; kør 'maintain', når den er færdig."
     ),
+    "set_hint": N_("én værdi for hele arket: --set {field}=VÆRDI"),
     "stage_read": N_("læser"),
     "stage_check": N_("tjekker"),
     "stage_plan": N_("planlægger"),
@@ -265,6 +266,8 @@ def _human_ingest(entries: list[dict[str, Any]], lang: str) -> str:
             lines.append(
                 f"  {w('error', lang)}{' ' + where if where else ''}: {err['message']} [{err['code']}]"
             )
+            if err["code"] == "sheet.missing_column" and err.get("field"):
+                lines.append("    " + w("set_hint", lang, field=err["field"]))
         if len(e["errors"]) > 50:
             lines.append("  " + w("more_errors", lang, n=len(e["errors"]) - 50))
         for warn in e["warnings"][:20]:
@@ -367,6 +370,11 @@ def run(argv: list[str]) -> tuple[int, Any, str]:
             return OPERATIONS[args.command](args, lang)
         if args.command == "export":
             done = _export(args, lang)
+            if args.asof:  # the state it exported is kept by maintenance: a script may export it again
+                from store import maintain
+
+                with contextlib.closing(_open(args, read_only=False)) as own:
+                    maintain.pin(own, _asof(args.asof, lang), "export --asof")
             _audit(
                 None,
                 args,

@@ -52,7 +52,7 @@ MESSAGES: dict[str, str] = {
     ),
     "sheet.missing_column": N_(
         "Kolonnen for '{field_label}' mangler (fx '{example}'). Tilføj kolonnen, eller angiv én værdi for hele "
-        "arket (på siden Data eller med --set). Påkrævet: {required}. Kendte kolonner: {known}."
+        "arket. Påkrævet: {required}. Kendte kolonner: {known}."
     ),
     "sheet.unused_columns": N_("Disse kolonner bruges ikke og gemmes ikke: {columns}."),
     "sheet.label_column": N_(

@@ -203,12 +203,15 @@ def test_a_missing_network_column_is_one_cause_first_with_the_fix_not_a_message_
     empty_db, tmp_path
 ) -> None:
     at = _upload(_data_page(), _xlsx(tmp_path, "medlemmer.xlsx", {"Deltagere": MEMBERS}), network=None)
-    first_error = at.error[0].value
-    assert "Kolonnen for 'Netværk' mangler" in _text([at.error[0]])
-    assert "angiv én værdi for hele arket" in _text([at.error[0]])
+    errors = [e for e in at.error]
+    assert len(errors) == 1  # one cause, said once
+    first_error = _text(errors)
+    assert "Kolonnen for 'Netværk' mangler" in first_error
+    assert "angiv én værdi for hele arket" in first_error
+    # The fix on this very page, by name (not the command line's --set).
+    assert "Vælg netværket i 'Netværk for hele arket' ovenfor" in first_error and "--set" not in first_error
     assert "skal udfyldes" not in first_error
-    table = next(t.value for t in at.table)
-    assert len(table) == 1 and "code" not in table.columns and "Kode" not in table.columns
+    assert not at.table  # no row repeats the cause, no message per row
 
 
 def test_problem_tables_have_rows_whole_messages_and_empty_cells_empty(empty_db, tmp_path) -> None:
@@ -224,21 +227,22 @@ def test_problem_tables_have_rows_whole_messages_and_empty_cells_empty(empty_db,
     at = _upload(_data_page(), _xlsx(tmp_path, "bev.xlsx", {"B": rows}), network=None)
     # Shown whole (st.table wraps), with row and column, escaped (data, never markup).
     errors, warnings = (t.value.map(lambda c: re.sub(r"\\(.)", r"\1", str(c))) for t in at.table[:2])
+    # The row and the message first: what a phone shows without scrolling sideways.
     assert list(errors.iloc[0]) == [
-        "B",
         "4",
+        "'to hundrede' kan ikke læses som et beløb.",
         "Beløb",
         "to hundrede",
-        "'to hundrede' kan ikke læses som et beløb.",
+        "B",
     ]
-    capacity = warnings[warnings.iloc[:, 4].str.contains("kapacitet")]
-    assert list(capacity.iloc[:, 1]) == ["2"]  # the over-capacity warning names a row
+    capacity = warnings[warnings.iloc[:, 1].str.contains("kapacitet")]
+    assert list(capacity.iloc[:, 0]) == ["2"]  # the over-capacity warning names a row
     assert "None" not in errors.to_string() and "None" not in warnings.to_string()
     # The members' similar-organisation warning names its row too.
     similar = [["Navn", "Organisation"], ["Bo Holm", "Amager og Hvidovre Hospitl"]]
     at = _upload(_data_page(), _xlsx(tmp_path, "ny.xlsx", {"D": similar}))
     warn = at.table[0].value.map(lambda c: re.sub(r"\\(.)", r"\1", str(c)))
-    assert list(warn.iloc[0])[1:3] == ["2", "Organisation"] and "ligner" in warn.iloc[0, 4]
+    assert [warn.iloc[0, 0], warn.iloc[0, 2]] == ["2", "Organisation"] and "ligner" in warn.iloc[0, 1]
 
 
 def test_widget_texts_are_danish_and_quarantine_is_explained(empty_db) -> None:
@@ -248,3 +252,108 @@ def test_widget_texts_are_danish_and_quarantine_is_explained(empty_db) -> None:
     assert skip.label == "Gem de gyldige rækker, og sæt rækker med fejl til side"
     assert "listes under 'Sat til side'" in skip.help
     assert "karantæne" not in (skip.label + skip.help).lower()
+
+
+# ---------------------------------------------------------------- after a save, and in English
+
+
+def _save(at: AppTest) -> AppTest:
+    next(b for b in at.button if b.key and b.key.startswith("save_")).click().run()
+    assert not at.exception
+    return at
+
+
+def test_a_receipt_never_offers_to_undo_what_the_history_already_undid(empty_db, tmp_path) -> None:
+    at = _save(_upload(_data_page(), _xlsx(tmp_path, "a.xlsx", {"Deltagere": MEMBERS})))
+    batch = int(re.search(r"indlæsning (\d+)", _text(at.success)).group(1))
+    assert [b.key for b in at.button if b.key == "receipt_undo_0"]
+    at.selectbox(key="hist_pick").set_value(batch).run()  # undone in the history tab
+    at.button(key="undo_btn").click().run()
+    at.button(key="confirm_yes").click().run()
+    assert len(_people(empty_db)) == 0
+    at.run()
+    # The receipt says it was undone since, and offers no undo (which would in fact redo).
+    assert not [b for b in at.button if b.key == "receipt_undo_0"]
+    assert any("Fortrudt siden" in c.value for c in at.caption)
+    assert len(_people(empty_db)) == 0
+
+
+def test_after_a_save_the_settings_are_back_for_the_next_file(empty_db, tmp_path) -> None:
+    at = _data_page()
+    at.checkbox(key="upload_skip").check().run()
+    at = _save(_upload(at, _xlsx(tmp_path, "a.xlsx", {"Deltagere": MEMBERS})))
+    assert at.selectbox(key="upload_network").value is None  # the next file gets no network by accident
+    assert at.checkbox(key="upload_skip").value is False
+
+
+def test_counts_are_said_in_whole_words(empty_db, tmp_path) -> None:
+    one = [["Navn", "Titel", "Organisation"], ["Tove Taster", "Sygeplejerske", "OUH"]]
+    at = _upload(_data_page(), _xlsx(tmp_path, "en.xlsx", {"Deltagere": one}))
+    assert next(b for b in at.button if b.key and b.key.startswith("save_")).label == "Gem (1 ny)"
+    assert "Klar til at gemme: 1 ny" in _text(at.markdown)
+    at = _save(at)
+    assert "Gemt: 1 ny deltager i AI-Innovationsnetværket" in _text(at.success)
+
+
+def test_a_rejected_sheet_does_not_count_rows_as_if_they_were_saved(empty_db, tmp_path) -> None:
+    bad = [
+        ["Navn", "Titel", "Organisation", "Indtrådt"],
+        ["Bo", "Læge", "OUH", "32-13-2020"],
+        ["Al", "Læge", "OUH", None],
+    ]
+    at = _upload(_data_page(), _xlsx(tmp_path, "b.xlsx", {"Deltagere": bad}))
+    line = _text(at.markdown)
+    assert "Afvist: intet gemmes: 1 række har fejl" in line and "1 nye" not in line and "1 ny," not in line
+    assert "kan gemmes, hvis du vælger at sætte rækker med fejl til side" in line
+    assert "Gem de gyldige rækker" in _text(at.error)  # the way out is named where the error is
+
+
+def test_the_history_shows_danish_time_and_a_row_picks_its_upload(two_uploads) -> None:
+    db, first, second = two_uploads
+    at = _data_page()
+    hist = next(d for d in at.dataframe if "Status" in d.value.columns)
+    assert re.fullmatch(r"\d{2}\.\d{2}\.\d{4} \d{2}:\d{2}", hist.value.iloc[0]["Tidspunkt"])
+    assert list(hist.value.columns[:3]) == ["Nr.", "Fil", "Status"]  # what a phone shows first
+
+
+def test_the_redo_question_says_the_rows_come_back(two_uploads) -> None:
+    db, first, second = two_uploads
+    at = _data_page()
+    at.selectbox(key="hist_pick").set_value(second).run()
+    at.button(key="undo_btn").click().run()
+    at.button(key="confirm_yes").click().run()
+    at.selectbox(key="hist_pick").set_value(second).run()
+    at.button(key="undo_btn").click().run()
+    question = _text(at.warning)
+    assert (
+        f"Gendan indlæsning {second}" in question and "kommer tilbage, som indlæsningen gemte den" in question
+    )
+    assert "tidligere værdier" not in question
+
+
+def test_the_preview_in_english_leaves_no_danish(empty_db, tmp_path) -> None:
+    """The data page in English, a preview with sections, skipped rows and a problem: every text the
+    page draws is English (the Danish catalog's texts do not appear)."""
+    from babel.messages.pofile import read_po
+
+    from translations import catalog_file
+
+    with catalog_file("en").open("rb") as fh:
+        danish = {m.id for m in read_po(fh, locale="en") if isinstance(m.id, str) and m.id != m.string}
+    danish = {d for d in danish if len(d) > 3 and "{" not in d}
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.query_params["lang"] = "English"
+    at.run()
+    at.switch_page("app_pages/data.py").run()
+    at.selectbox(key="upload_network").set_value("AI-Innovationsnetværket").run()
+    rows = MEMBERS + [["Bo", "Læge", "Rigshospitalt"], ["I alt"]]
+    at.get("file_uploader")[0].set_value(_xlsx(tmp_path, "m.xlsx", {"Deltagere": rows})).run()
+    assert not at.exception
+    shown = [e.value for e in [*at.markdown, *at.caption, *at.warning, *at.info, *at.error, *at.subheader]]
+    shown += [b.label for b in at.button] + [tab.label for tab in at.tabs]
+    shown += [c for d in at.dataframe for c in d.value.columns] + [
+        c for tb in at.table for c in tb.value.columns
+    ]
+    left = sorted({d for d in danish for s in shown if d == s or (len(d.split()) > 2 and d in s)})
+    assert left == []
+    assert "Ready to save" in _text(at.markdown)
