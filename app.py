@@ -30,14 +30,16 @@ PAGES = [
     ("app_pages/overview.py", N_("Overblik"), ":material/dashboard:", ""),
     ("app_pages/network_activity.py", N_("Netværksaktivitet"), ":material/event:", "netvaerk"),
     ("app_pages/people.py", N_("Personer og organisationer"), ":material/groups:", "personer"),
+    ("app_pages/projects.py", N_("Projekter"), ":material/hub:", "projekter"),
     ("app_pages/eu_projects.py", N_("EU-projekter"), ":material/euro:", "eu"),
     ("app_pages/funding_pools.py", N_("Puljer"), ":material/savings:", "puljer"),
     ("app_pages/data.py", N_("Data"), ":material/upload_file:", "data"),
     ("app_pages/admin.py", N_("Administration"), ":material/admin_panel_settings:", "admin"),
+    ("app_pages/glossary.py", N_("Begreber"), ":material/menu_book:", "begreber"),
     ("app_pages/accessibility.py", N_("Tilgængelighed"), ":material/accessibility_new:", "tilgaengelighed"),
 ]
 # Pages the sidebar's filters do not affect: not shown there (the language switch is).
-UNFILTERED = ("data", "admin", "tilgaengelighed")
+UNFILTERED = ("data", "admin", "tilgaengelighed", "begreber")
 
 who = access.who()
 if who is None:  # a login is configured and nobody is logged in: the login page only

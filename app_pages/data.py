@@ -3,7 +3,7 @@
 import streamlit as st
 
 import store
-from dashboard import access, db, upload_view
+from dashboard import access, curate_view, db, upload_view
 from dashboard.i18n import t
 from loaders.isolate import Limits
 
@@ -16,8 +16,8 @@ st.caption(
     )
 )
 con = store.cursor(db.get_connection())  # this run's own: sessions run on threads
-tab_up, tab_aside, tab_hist, tab_tpl = st.tabs(
-    [t("Upload"), t("Sat til side"), t("Historik"), t("Skabeloner")]
+tab_up, tab_aside, tab_hist, tab_orgs, tab_tpl = st.tabs(
+    [t("Upload"), t("Sat til side"), t("Historik"), t("Netværk og organisationer"), t("Skabeloner")]
 )
 
 with tab_up:
@@ -46,6 +46,9 @@ with tab_aside:
 
 with tab_hist:
     upload_view.history(con)
+
+with tab_orgs:
+    curate_view.draw(con)
 
 with tab_tpl:
     upload_view.templates()

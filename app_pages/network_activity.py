@@ -1,11 +1,11 @@
 """Network activity: how often each network meets against its cadence, themes, formats, attendance."""
 
 import datetime as dt
-from dataclasses import replace
 
+import pandas as pd
 import streamlit as st
 
-from dashboard import charts, queries, safe, widgets
+from dashboard import charts, queries, widgets
 from dashboard import format as fmt
 from dashboard.filters import current
 from dashboard.i18n import lang, t
@@ -16,17 +16,26 @@ st.title(t("Netværksaktivitet"))
 meetings = queries.meetings(f)
 widgets.guard_empty(f, meetings)
 
-picked = widgets.chart(charts.meetings_timeline(meetings, L), "timeline")
+widgets.filter_chart(charts.meetings_timeline(meetings, L), "timeline", "network")
 widgets.source("meetings_v", f, "timeline")
 
 cad = queries.cadence(f, dt.date.today().isoformat())
 if not cad.empty:
-    overdue = cad[(cad["days_since"] > cad["target_months"].astype(float) * 30.4) & cad["ended"].isna()]
-    if not overdue.empty:
-        names = list(overdue.sort_values("days_since", ascending=False)["network"])
-        more = t(" og {n} flere").format(n=fmt.number(len(names) - 10, L)) if len(names) > 10 else ""
-        st.warning(t("Over mødekadencen") + ": " + safe.md(", ".join(names[:10])) + more)
-    widgets.plot(charts.cadence(cad, L), "cadence")
+    # Ended networks are history; a network without a meeting for a year and no end date is asked
+    # about ('inaktivt?'), never shown as thousands of days overdue; the rest are measured.
+    ended = cad["ended"].notna()
+    quiet = ~ended & (cad["days_since"] > 365)
+    active = cad[~ended & ~quiet]
+    late = active[active["days_since"] > active["target_months"].astype(float) * 30.4]
+    widgets.names_note(
+        st.info, t("Inaktive? Intet møde i over et år og ingen slutdato"), list(cad[quiet]["network"]),
+        t("Er de ophørt, så sæt slutdatoen i netværksarket eller på siden Data."),
+    )  # fmt: skip
+    widgets.names_note(
+        st.warning, t("Over mødekadencen"), list(late.sort_values("days_since", ascending=False)["network"])
+    )
+    if not active.empty:
+        widgets.plot(charts.cadence(active, L), "cadence")
 
 c1, c2 = st.columns(2)
 with c1:
@@ -43,10 +52,19 @@ st.caption(
     t("Nye og tilbagevendende deltagere pr. år kræver deltagerlister pr. møde, som ikke er indlæst endnu.")
 )
 
+themes = queries.themes_by_year(f)
+if not themes.empty:
+    with st.expander(t("Temaer over tid, pr. netværk"), key="themes"):
+        widgets.table(
+            pd.DataFrame(
+                {t("Netværk"): themes["network"], t("År"): themes["year"].astype(str), t("Temaer"): themes["themes"],
+                 t("Møder"): themes["meetings"]}
+            ),
+            "themes_table",
+        )  # fmt: skip
+
 st.subheader(t("Møder og temaer"))
-narrowed = replace(f, network=tuple(picked)) if picked else f
-shown = queries.meetings(narrowed) if picked else meetings
-widgets.picked_note(picked)
+narrowed, shown = f, meetings
 
 
 def build(frame):

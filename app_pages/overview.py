@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from dashboard import charts, queries, widgets
+from dashboard import charts, glossary, queries, widgets
 from dashboard import format as fmt
 from dashboard.filters import current
 from dashboard.i18n import lang, t
@@ -22,16 +22,16 @@ st.caption(
 
 row1 = st.columns(3)
 row1[0].metric(
-    t("Aktive netværk"), fmt.number(k.active_networks, L), help=t("Netværk med mindst ét møde i perioden")
+    t("Aktive netværk"), fmt.number(k.active_networks, L), help=glossary.help_text("active_networks")
 )
 row1[1].metric(
     t("Deltagere"),
     fmt.number(k.participants, L),
-    help=t("Forskellige personer; heraf eksterne") + f": {k.external}",
+    help=glossary.help_text("participants")
+    + " "
+    + t("Heraf eksterne: {n}.").format(n=fmt.number(k.external, L)),
 )
-row1[2].metric(
-    t("Organisationer"), fmt.number(k.organisations, L), help=t("Samlede organisationer efter aliaslisten")
-)
+row1[2].metric(t("Organisationer"), fmt.number(k.organisations, L), help=glossary.help_text("organisations"))
 with row1[0]:
     widgets.source("meetings_v", f, "kpi_net")
 with row1[1]:
@@ -45,15 +45,19 @@ row2[0].metric(
 row2[1].metric(
     t("EU-midler hjemtaget"),
     fmt.amount(k.eu_region_share, L),
-    help=t("Summen af regionens andel i EU-projekterne"),
+    help=glossary.help_text("region_share"),
 )
 share = f"{fmt.number(100 * k.granted / k.capacity, L)} %" if k.granted and k.capacity else None
 row2[2].metric(
-    t("Puljemidler bevilget"),
-    fmt.amount(k.granted or 0, L),
-    help=t("Bevilget og udbetalt, mod puljernes kapacitet"),
+    t("Puljemidler bevilget i alt"), fmt.amount(k.granted or 0, L), help=glossary.help_text("granted")
 )
-row2[2].caption(t("af kapacitet") + f" {fmt.amount(k.capacity, L)}" + (f" ({share})" if share else ""))
+row2[2].caption(
+    t("heraf udbetalt")
+    + f" {fmt.amount(k.paid or 0, L)} · "
+    + t("af kapacitet")
+    + f" {fmt.amount(k.capacity, L)}"
+    + (f" ({share})" if share else "")
+)
 with row2[0]:
     widgets.source("meetings_v", f, "kpi_meetings")
 with row2[1]:

@@ -1,7 +1,5 @@
 """People and organisations: who takes part, from which organisations and sectors, and how they connect."""
 
-from dataclasses import replace
-
 import streamlit as st
 
 from dashboard import access, charts, queries, widgets
@@ -23,16 +21,18 @@ c[1].metric(t("Interne"), fmt.number(internal, L))
 c[2].metric(t("Eksterne"), fmt.number(external, L))
 
 by_org = queries.members_by_organisation(f)
-picked = widgets.chart(charts.members_by_organisation(by_org, L), "by_org")
+widgets.filter_chart(charts.members_by_organisation(by_org, L), "by_org", "organisation")
 widgets.source("participants_v", f, "by_org")
 sectors = queries.members_by_sector(f)
 widgets.plot(charts.counts(sectors, "sector", t("Medlemmer pr. sektor"), L, value="members"), "sectors")
 
 # The graph is drawn on request when there are many members: a region-wide layout takes seconds.
 if st.toggle(
-    t("Vis netværksgraf: personer, organisationer og netværk"), value=total <= 500, key="show_graph"
+    t("Vis netværksgraf: personer, organisationer, netværk og projekter"),
+    value=total <= 500,
+    key="show_graph",
 ):
-    widgets.plot(charts.network_graph(queries.graph_edges(f), L), "graph")
+    widgets.plot(charts.network_graph(queries.graph_edges(f), L, projects=queries.graph_projects(f)), "graph")
 
 if not names:
     # A committee member sees people as counts: per organisation and network, no names or titles.
@@ -50,11 +50,9 @@ st.subheader(t("Deltagere"))
 search = st.text_input(
     t("Søg i navn, titel eller organisation"), key="people_search", placeholder=t("Skriv og tryk Enter")
 ).strip()
-# A click on an organisation's bar, and the search, narrow the table in the database, not in the
-# first rows only.
-narrowed = replace(f, organisation=tuple(picked)) if picked else f
-widgets.picked_note(picked)
-shown = queries.people(narrowed, search=search) if (picked or search) else people
+# The search narrows the table in the database, not in the first rows only.
+narrowed = f
+shown = queries.people(narrowed, search=search) if search else people
 
 
 def build(frame):

@@ -100,6 +100,33 @@ def _layout(
     return fig
 
 
+def _count_axis(fig: go.Figure, axis: str, top: float | None) -> None:
+    """A count axis in whole numbers: never a tick at 0,2 meetings."""
+    update: dict[str, Any] = {"tickformat": "d", "rangemode": "tozero"}
+    if top is not None and not pd.isna(top) and top <= 10:
+        update["dtick"] = 1
+    (fig.update_xaxes if axis == "x" else fig.update_yaxes)(**update)
+
+
+def _month_axis(fig: go.Figure, dates: Any, lang: str) -> None:
+    """A date axis in the page's language ('okt. 2025', not 'Oct'), ticked on whole months (or
+    quarters, or years, as the span asks); a span of a month or two still reads as months."""
+    ds = sorted({pd.Timestamp(d).date() for d in dates if not fmt.missing(d)})
+    if not ds:
+        return
+    first, last = ds[0].replace(day=1), ds[-1].replace(day=1)
+    months = (last.year - first.year) * 12 + last.month - first.month + 1
+    step = 1 if months <= 12 else 3 if months <= 36 else 12
+    ticks, d = [], first
+    while d <= last:
+        ticks.append(d)
+        m = d.month - 1 + step
+        d = dt.date(d.year + m // 12, m % 12 + 1, 1)
+    text = [str(x.year) if step == 12 else fmt.month(x, lang) for x in ticks]
+    pad = dt.timedelta(days=20)
+    fig.update_xaxes(tickvals=ticks, ticktext=text, range=[first - pad, last + dt.timedelta(days=31) + pad])
+
+
 def _top_note(n: int, top: int, lang: str, which: str = N_("største")) -> str:
     """' (de 25 største af 30)': a chart showing only part of what there is says so in its title."""
     if n <= top:
@@ -128,6 +155,8 @@ def activity_timeline(df: pd.DataFrame, lang: str = "da") -> go.Figure:
             hovertemplate="%{x|%m.%Y}: %{y} " + _("arrangementer", lang) + "<extra>%{fullData.name}</extra>",
         )
     fig.update_layout(barmode="stack", bargap=0.15)
+    _month_axis(fig, df["month"], lang)
+    _count_axis(fig, "y", df.groupby("month")["meetings"].sum().max() if len(df) else None)
     return _layout(fig, _("Møder og arrangementer pr. måned", lang),
                    _("Måned", lang), _("Antal", lang), height=300)  # fmt: skip
 
@@ -164,6 +193,27 @@ def meetings_timeline(df: pd.DataFrame, lang: str = "da", top: int = 20) -> go.F
             customdata=g["network"],
         )  # fmt: skip
     n = df["network"].nunique()
+    _month_axis(fig, df["meeting_date"], lang)
+    if len(df):
+        per = (
+            df.groupby("network")["meeting_date"]
+            .agg(["count", "min", "max"])
+            .sort_values("count", ascending=False)
+        )
+        fig.update_layout(
+            meta={
+                "alt": _("{n} møder i {k} netværk fra {first} til {last}; flest: {top}, {m} møder", lang).format(
+                    n=fmt.number(len(df), lang), k=fmt.number(n, lang), first=fmt.date_long(df["meeting_date"].min(), lang),
+                    last=fmt.date_long(df["meeting_date"].max(), lang), top=html.unescape(str(per.index[0])),
+                    m=fmt.number(int(per.iloc[0]["count"]), lang),
+                ),
+                "rows": [
+                    {_("Netværk", lang): html.unescape(str(net)), _("Møder", lang): int(r["count"]),
+                     _("Første", lang): fmt.date_short(r["min"], lang), _("Seneste", lang): fmt.date_short(r["max"], lang)}
+                    for net, r in per.iterrows()
+                ],
+            }
+        )  # fmt: skip
     note = _top_note(n_networks, top, lang, N_("mest aktive"))
     return _layout(fig, _("Møder pr. netværk over tid", lang) + note,
                    _("Dato", lang), None, height=max(260, 90 + 48 * n))  # fmt: skip
@@ -200,6 +250,15 @@ def cadence(df: pd.DataFrame, lang: str = "da", top: int = 25) -> go.Figure:
         name=_("Mål for interval", lang),
         hovertemplate=_("Mål: hver %{x:.0f}. dag", lang) + "<extra></extra>",
     )
+    if "median_gap_days" in d:  # how often the network has met, beside how often it should
+        fig.add_scatter(
+            y=d["network"],
+            x=d["median_gap_days"],
+            mode="markers",
+            marker={"symbol": "diamond-open", "size": 11, "color": "#000000", "line": {"width": 2}},
+            name=_("Medianinterval mellem møder", lang),
+            hovertemplate=_("Mødes i median hver %{x:.0f}. dag", lang) + "<extra></extra>",
+        )
     fig.update_yaxes(categoryorder="array", categoryarray=list(d["network"]))
     fig.update_layout(barmode="overlay", meta={"series": [0, 1]})  # in words: the days, not the target
     note = _top_note(len(df), top, lang, N_("med længst siden"))
@@ -223,6 +282,7 @@ def counts(df: pd.DataFrame, column: str, title: str, lang: str = "da", value: s
             hovertemplate="%{y}: %{x}<extra></extra>",
         )
     )
+    _count_axis(fig, "x", d[value].max() if len(d) else None)
     return _layout(fig, title, _("Antal", lang), None, height=max(220, 80 + 36 * len(d)))
 
 
@@ -246,6 +306,7 @@ def attendance(df: pd.DataFrame, lang: str = "da") -> go.Figure:
             hovertemplate="%{customdata}<br>%{x}: %{y} " + _("deltagere", lang) + "<extra></extra>",
         )
     )
+    _count_axis(fig, "y", d["attendees"].max() if len(d) else None)
     return _layout(fig, _("Fremmøde pr. møde (hvor det kendes)", lang),
                    _("Møde", lang), _("Deltagere", lang), height=320)  # fmt: skip
 
@@ -269,6 +330,7 @@ def members_by_organisation(df: pd.DataFrame, lang: str = "da", top: int = 15) -
     title = _("Medlemmer pr. organisation", lang)
     if len(df) > top:
         title += _(" (de {top} største)", lang).format(top=top)
+    _count_axis(fig, "x", (d["internal"] + d["external"]).max() if len(d) else None)
     return _layout(fig, title, _("Medlemmer", lang), None, height=max(260, 90 + 28 * len(d)))
 
 
@@ -279,8 +341,12 @@ def network_graph(
     max_people: int = 500,
     max_networks: int = 20,
     max_organisations: int = 200,
+    projects: pd.DataFrame | None = None,
+    max_projects: int = 30,
 ) -> go.Figure:
-    """People, organisations and networks as a graph; beyond max_people, people fold into organisations."""
+    """People, organisations and networks as a graph; beyond max_people, people fold into organisations.
+    projects (project, organisation): the projects the organisations take part in, as nodes of their
+    own (the max_projects with most organisations in the graph)."""
     summary = _graph_summary(edges, lang)
     g = nx.Graph()
     fold = edges["person"].nunique() > max_people
@@ -303,6 +369,20 @@ def network_graph(
         else:
             g.add_edge(("person", person), org_node)
             g.add_edge(org_node, net_node)
+    if projects is not None and not projects.empty:
+        present = {n[1] for n in g.nodes if n[0] == "org"}
+        links = projects[projects["organisation"].isin(present)]
+        top = (
+            links.groupby("project")["organisation"]
+            .nunique()
+            .sort_values(ascending=False)
+            .index[:max_projects]
+        )
+        for project, org in links[links["project"].isin(top)][["project", "organisation"]].itertuples(
+            index=False
+        ):
+            g.add_edge(("project", project), ("org", org))
+        summary["alt"] += "; " + _("{n} projekter", lang).format(n=fmt.number(len(top), lang))
     # Networks sit fixed on a circle so that their labels never collide; the rest settles around them.
     nets = sorted(n for n in g.nodes if n[0] == "net")
     ring = {
@@ -327,6 +407,7 @@ def network_graph(
         "net": (_("Netværk", lang), OKABE_ITO[1], 22, "diamond"),
         "org": (_("Organisation", lang), OKABE_ITO[0], 13, "circle"),
         "person": (_("Person", lang), OKABE_ITO[2], 8, "triangle-up"),
+        "project": (_("Projekt", lang), OKABE_ITO[3], 12, "square"),
     }
     for kind, (name, color, size, symbol) in styles.items():
         nodes = [n for n in g.nodes if n[0] == kind]
@@ -354,7 +435,11 @@ def network_graph(
     )  # fmt: skip
     fig.update_xaxes(visible=False)
     fig.update_yaxes(visible=False)
-    title = _("Hvem hænger sammen: personer, organisationer og netværk", lang)
+    title = (
+        _("Hvem hænger sammen: personer, organisationer, netværk og projekter", lang)
+        if any(n[0] == "project" for n in g.nodes)
+        else _("Hvem hænger sammen: personer, organisationer og netværk", lang)
+    )
     if fold:
         title = _("Organisationer og netværk (personer samlet i deres organisation)", lang)
         if capped:

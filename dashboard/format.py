@@ -113,6 +113,13 @@ def date_long(d: dt.date | dt.datetime | None, lang: str = "da") -> str:
     return format_date(d, "d. MMMM y" if lang == "da" else "d MMMM y", locale=_loc(lang))
 
 
+def month(d: dt.date | dt.datetime, lang: str = "da") -> str:
+    """'okt. 2025' (a date axis's tick)."""
+    if isinstance(d, dt.datetime):
+        d = d.date()
+    return format_date(d, "MMM y", locale=_loc(lang))
+
+
 def date_short(d: dt.date | dt.datetime | None, lang: str = "da") -> str:
     """'17.06.2019'."""
     if missing(d):

@@ -207,7 +207,8 @@ class Kpis:
     last_year: int | None
     eu_region_share: Decimal | None
     eu_projects: int
-    granted: Decimal | None
+    granted: Decimal | None  # granted in all: status granted or paid
+    paid: Decimal | None  # of which paid
     capacity: Decimal | None
 
 
@@ -250,6 +251,7 @@ def kpis(f: Filters) -> Kpis:
         granted=_one(
             f"SELECT sum(amount_dkk) FROM allocations_v WHERE {wa} AND status IN ('granted', 'paid')", pa
         ),
+        paid=_one(f"SELECT sum(amount_dkk) FROM allocations_v WHERE {wa} AND status = 'paid'", pa),
         capacity=_one(f"SELECT sum(capacity_dkk) FROM pools_v WHERE {wpo}", ppo),
     )
 
@@ -378,6 +380,16 @@ def graph_edges(f: Filters) -> pd.DataFrame:
     )
     return _df(
         f"SELECT {person} AS person, organisation_canonical AS organisation, network FROM participants_v WHERE {w}",
+        p,
+    )
+
+
+@cached
+def graph_projects(f: Filters) -> pd.DataFrame:
+    """(project, organisation) links for the network graph's project nodes."""
+    w, p = _links_where(f)
+    return _df(
+        f"SELECT DISTINCT project, organisation FROM project_links_b l WHERE {w} AND organisation IS NOT NULL",
         p,
     )
 
@@ -528,6 +540,21 @@ def allocations(f: Filters, limit: int | None = DETAIL_LIMIT) -> pd.DataFrame:
 
 
 @cached
+def allocations_outside_band(f: Filters, limit: int = DETAIL_LIMIT) -> pd.DataFrame:
+    """Allocations below or above their pool year's usual size (its band), the furthest out first."""
+    w, p = where("allocations_v", f, "a")
+    return _df(
+        f"""SELECT a.pool, a.year, a.project, a.recipient, a.amount_dkk, a.status, po.band_min_dkk, po.band_max_dkk
+            FROM allocations_v a JOIN pools po ON po.pool = a.pool AND po.year = a.year
+            WHERE {w} AND a.status IN ('granted', 'paid', 'applied')
+              AND (a.amount_dkk < po.band_min_dkk OR a.amount_dkk > po.band_max_dkk)
+            ORDER BY greatest(po.band_min_dkk - a.amount_dkk, a.amount_dkk - po.band_max_dkk) DESC, a.pool, a.year
+            LIMIT ?""",
+        p + [limit],
+    )
+
+
+@cached
 def recipients(f: Filters, top: int = 15) -> pd.DataFrame:
     """Recipients ranked by money granted or paid."""
     w, p = where("allocations_v", f)
@@ -535,6 +562,226 @@ def recipients(f: Filters, top: int = 15) -> pd.DataFrame:
         f"SELECT recipient, sum(amount_dkk) AS amount_dkk, count(*) AS allocations FROM allocations_v "
         f"WHERE {w} AND status IN ('granted', 'paid') GROUP BY 1 ORDER BY 2 DESC NULLS LAST LIMIT ?",
         p + [top],
+    )
+
+
+# ---------------------------------------------------------------- who works on which project
+
+
+def _links_where(f: Filters, alias: str = "l") -> tuple[str, list[Any]]:
+    """The filters on project links: region; a pool or programme narrows to those sources; years
+    overlap; an organisation keeps the projects it takes part in (with all their organisations)."""
+    a = f"{alias}."
+    parts, params = ["TRUE"], []
+    if f.region:
+        parts.append(f"{a}region IN (SELECT unnest(?))")
+        params.append(list(f.region))
+    sources = []
+    if f.pool:
+        sources.append(f"({a}source_kind = 'pool' AND {a}source IN (SELECT unnest(?)))")
+        params.append(list(f.pool))
+    if f.programme:
+        sources.append(f"({a}source_kind = 'eu' AND {a}source IN (SELECT unnest(?)))")
+        params.append(list(f.programme))
+    if sources:
+        parts.append("(" + " OR ".join(sources) + f" OR {a}source_kind = 'members')")
+    if f.year_from is not None:
+        parts.append(f"coalesce({a}last_year >= ?, TRUE)")
+        params.append(f.year_from)
+    if f.year_to is not None:
+        parts.append(f"coalesce({a}first_year <= ?, TRUE)")
+        params.append(f.year_to)
+    if f.organisation:
+        parts.append(
+            f"{a}project IN (SELECT project FROM project_links_b WHERE organisation IN (SELECT unnest(?)))"
+        )
+        params.append(list(f.organisation))
+    return " AND ".join(parts), params
+
+
+@cached
+def project_register(f: Filters) -> pd.DataFrame:
+    """One row per project: where its money comes from (pools, EU programmes), granted in all and of
+    that paid, the region's EU share, its organisations, the people named on it and the members of
+    the networks who work at its organisations."""
+    w, p = _links_where(f)
+    wm, pm = where("participants_v", f.without("organisation"), "m")
+    return _df(
+        f"""WITH l AS (SELECT * FROM project_links_b l WHERE {w}),
+            pr AS (
+              SELECT project,
+                     string_agg(DISTINCT source_kind, ',' ORDER BY source_kind)
+                       FILTER (WHERE source_kind <> 'members') AS kinds,
+                     string_agg(DISTINCT source, ', ' ORDER BY source) AS sources,
+                     sum(amount_dkk) FILTER (WHERE status IN ('granted', 'paid')) AS granted_dkk,
+                     sum(amount_dkk) FILTER (WHERE status = 'paid') AS paid_dkk,
+                     count(DISTINCT organisation) AS organisations,
+                     string_agg(DISTINCT organisation, ', ' ORDER BY organisation) AS organisation_names
+              FROM l GROUP BY project),
+            eu AS (SELECT COALESCE(acronym, title) AS project, sum(region_share_dkk) AS share_dkk
+                   FROM eu_projects_v WHERE COALESCE(acronym, title) IN (SELECT project FROM pr) GROUP BY 1),
+            named AS (SELECT project, count(DISTINCT lower(person)) AS n FROM project_members GROUP BY 1),
+            members AS (SELECT l.project, count(DISTINCT lower(m.person)) AS n
+                        FROM (SELECT DISTINCT project, organisation FROM l) l
+                        JOIN participants_v m ON m.organisation_canonical = l.organisation
+                        WHERE {wm} GROUP BY 1)
+            SELECT pr.project, pr.kinds, pr.sources, pr.granted_dkk, pr.paid_dkk, eu.share_dkk,
+                   pr.organisations, pr.organisation_names,
+                   coalesce(named.n, 0) AS people_named, coalesce(members.n, 0) AS network_members
+            FROM pr LEFT JOIN eu USING (project) LEFT JOIN named USING (project)
+            LEFT JOIN members USING (project)
+            ORDER BY coalesce(pr.granted_dkk, 0) + coalesce(eu.share_dkk, 0) DESC, pr.project""",
+        p + pm,
+    )
+
+
+@cached
+def project_links(f: Filters, project: str | None = None, organisation: str | None = None) -> pd.DataFrame:
+    """The links of one project, or of one organisation: source, organisation, money, status."""
+    w, p = _links_where(f)
+    if project is not None:
+        w += " AND l.project = ?"
+        p.append(project)
+    if organisation is not None:
+        w += " AND l.organisation = ?"
+        p.append(organisation)
+    return _df(
+        f"""SELECT l.project, l.source_kind, l.source, l.organisation,
+                   sum(l.amount_dkk) FILTER (WHERE l.status IN ('granted', 'paid')) AS granted_dkk,
+                   sum(l.amount_dkk) FILTER (WHERE l.status = 'paid') AS paid_dkk,
+                   string_agg(DISTINCT l.status, ',' ORDER BY l.status) AS statuses,
+                   min(l.first_year) AS first_year, max(l.last_year) AS last_year
+            FROM project_links_b l WHERE {w}
+            GROUP BY l.project, l.source_kind, l.source, l.organisation
+            ORDER BY l.project, l.source_kind, l.organisation""",
+        p,
+    )
+
+
+@cached
+def project_people(
+    f: Filters, project: str | None = None, organisation: str | None = None, person: str | None = None
+) -> pd.DataFrame:
+    """The people of a project (named on it, or members of the networks at its organisations), of an
+    organisation, or one person's projects. Without the right to see names: counts per project,
+    organisation and link, never a name."""
+    wm, pm = where("participants_v", f.without("organisation"), "m")
+    cond, params = [], []
+    if project is not None:
+        cond.append("project = ?")
+        params.append(project)
+    if organisation is not None:
+        cond.append("organisation = ?")
+        params.append(organisation)
+    if person is not None:
+        cond.append("lower(person) = lower(?)")
+        params.append(person)
+    w = " AND ".join(cond) or "TRUE"
+    base = f"""WITH orgs AS (SELECT DISTINCT project, organisation FROM project_links_b),
+        al AS (SELECT alias, min(canonical) AS canonical FROM org_aliases GROUP BY alias),
+        named AS (SELECT pm.project, pm.person, pm.role, COALESCE(al.canonical, pm.organisation) AS organisation,
+                         pm.network, 'named' AS how
+                  FROM project_members pm LEFT JOIN al ON al.alias = pm.organisation),
+        members AS (SELECT o.project, m.person, m.title AS role, o.organisation, m.network, 'network' AS how
+                    FROM orgs o JOIN participants_v m ON m.organisation_canonical = o.organisation WHERE {wm}),
+        everyone AS (SELECT * FROM named UNION ALL SELECT * FROM members)"""
+    if names_visible():
+        return _df(
+            base
+            + f""" SELECT project, person, role, organisation, network, how FROM everyone WHERE {w}
+                ORDER BY project, how DESC, organisation, person""",
+            pm + params,
+        )
+    if person is not None:  # without names there is no starting from a person
+        return pd.DataFrame(columns=["project", "organisation", "how", "people"])
+    return _df(
+        base
+        + f""" SELECT project, organisation, how, count(DISTINCT lower(person)) AS people FROM everyone
+            WHERE {w} GROUP BY ALL ORDER BY project, how DESC, organisation""",
+        pm + params,
+    )
+
+
+@cached
+def project_choices(f: Filters) -> dict[str, list[str]]:
+    """What a reader can start from: projects, organisations and (for roles that see names) people."""
+    w, p = _links_where(f)
+    cur = cursor()
+    projects = [
+        r[0]
+        for r in cur.execute(
+            f"SELECT DISTINCT project FROM project_links_b l WHERE {w} ORDER BY 1", p
+        ).fetchall()
+    ]
+    orgs = [
+        r[0]
+        for r in cur.execute(
+            f"SELECT DISTINCT organisation FROM project_links_b l WHERE {w} AND organisation IS NOT NULL ORDER BY 1",
+            p,
+        ).fetchall()
+    ]
+    people: list[str] = []
+    if names_visible():
+        people = [
+            r[0]
+            for r in cur.execute(
+                "SELECT min(person) FROM project_members GROUP BY lower(person) UNION "
+                "SELECT min(m.person) FROM participants_v m JOIN (SELECT DISTINCT organisation FROM project_links_b) o "
+                "ON o.organisation = m.organisation_canonical GROUP BY lower(m.person) ORDER BY 1"
+            ).fetchall()
+        ]
+    return {"project": projects, "organisation": orgs, "person": people}
+
+
+# ---------------------------------------------------------------- organisations and networks (staff)
+
+
+def organisation_names() -> dict[str, Any]:
+    """The names organisations are written with (members, allocations, project members), how often,
+    and the organisation list: {"written": [(name, uses)], "canonical": [...], "aliases": DataFrame}."""
+    cur = cursor()
+    written = cur.execute(
+        """SELECT name, count(*) AS uses FROM (
+               SELECT organisation AS name FROM memberships UNION ALL SELECT recipient FROM allocations
+               UNION ALL SELECT organisation FROM project_members) x
+           WHERE name IS NOT NULL AND name NOT IN (SELECT alias FROM org_aliases)
+           GROUP BY 1 ORDER BY 2 DESC, 1"""
+    ).fetchall()
+    canonical = [
+        r[0]
+        for r in cur.execute(
+            "SELECT canonical FROM org_aliases UNION SELECT canonical FROM organisations ORDER BY 1"
+        ).fetchall()
+    ]
+    aliases = cur.execute(
+        "SELECT a.alias, a.canonical, o.sector FROM org_aliases a LEFT JOIN organisations o "
+        "ON o.canonical = a.canonical ORDER BY a.canonical, a.alias"
+    ).df()
+    return {"written": written, "canonical": canonical, "aliases": aliases}
+
+
+def network_states(today: str) -> pd.DataFrame:
+    """Every network with its last meeting and end date (the data page's end dates)."""
+    return _df(
+        """SELECT n.network, n.ended, max(m.meeting_date) AS last_meeting,
+                  CAST(? AS DATE) - max(m.meeting_date) AS days_since
+           FROM (SELECT network, ended FROM networks UNION
+                 SELECT DISTINCT network, NULL FROM meetings WHERE network NOT IN (SELECT network FROM networks)) n
+           LEFT JOIN meetings m ON m.network = n.network
+           GROUP BY n.network, n.ended ORDER BY n.network""",
+        [today],
+    )
+
+
+@cached
+def themes_by_year(f: Filters) -> pd.DataFrame:
+    """Per network and year, the themes of its meetings (the first meetings first)."""
+    w, p = where("meetings_v", f)
+    return _df(
+        f"""SELECT network, year(meeting_date) AS year,
+                   string_agg(DISTINCT theme, ' · ' ORDER BY theme) AS themes, count(*) AS meetings
+            FROM meetings_v WHERE {w} AND theme IS NOT NULL GROUP BY 1, 2 ORDER BY 1, 2""",
+        p,
     )
 
 

@@ -66,9 +66,10 @@ def settings() -> Options:
         )
         or None
     )
+    networks, regions = queries.known_networks(), queries.known_regions()
     network = c2.selectbox(
         t("Netværk for hele arket (hvis arket ikke har kolonnen)"),
-        queries.known_networks(),
+        networks,
         index=None,
         key="upload_network",
         accept_new_options=True,
@@ -76,12 +77,20 @@ def settings() -> Options:
     )
     region = c3.selectbox(
         t("Region for hele arket (hvis arket ikke har kolonnen)"),
-        queries.known_regions(),
+        regions,
         index=None,
         key="upload_region",
         accept_new_options=True,
         placeholder=t("Vælg, eller skriv en ny"),
     )
+    # A name typed that is not in the list makes a new network or region on saving: said before, so a
+    # typo ("AI-Innovations") is not saved as a second network beside the real one.
+    if network and network not in networks:
+        st.info(t("'{name}' er et nyt netværk: det oprettes, når du gemmer. Er det et netværk, der findes, "
+                  "så vælg det i listen.").format(name=safe.md(network)), icon=":material/add_circle:")  # fmt: skip
+    if region and region not in regions:
+        st.info(t("'{name}' er en ny region: den oprettes, når du gemmer. Er det en region, der findes, "
+                  "så vælg den i listen.").format(name=safe.md(region)), icon=":material/add_circle:")  # fmt: skip
     sets = {k: v for k, v in (("network", network), ("region", region)) if v}
     with st.expander(t("Flere valg")):
         fields = {f.name: f for k in ([KINDS[kind]] if kind else KINDS.values()) for f in k.fields}

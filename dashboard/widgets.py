@@ -127,6 +127,15 @@ def picked_note(labels: list[str]) -> None:
         )
 
 
+def names_note(box: Callable[..., Any], lead: str, names: list[str], after: str = "") -> None:
+    """'Lead: A, B, C og 4 flere.' in a box (st.info, st.warning); names are data, escaped."""
+    if not names:
+        return
+    L = lang()
+    more = t(" og {n} flere").format(n=fmt.number(len(names) - 10, L)) if len(names) > 10 else ""
+    box(f"{lead}: " + safe.md(", ".join(names[:10])) + more + "." + (f" {after}" if after else ""))
+
+
 def shown_of(shown: int, total: int) -> None:
     """Say so when the table holds only the first rows of more."""
     if total > shown:
@@ -174,6 +183,35 @@ def plot(fig: Any, key: str) -> None:
     L = lang()
     alt, rows = describe.describe(fig, L, with_title=False), describe.table(fig, L)
     st.plotly_chart(_titled(fig), key=key, config=CONFIG)
+    _in_words(alt, rows, key)
+
+
+def filter_chart(
+    fig: Any, key: str, dimension: str, to_values: Callable[[list[Any]], dict[str, Any]] | None = None
+) -> None:
+    """A chart whose click narrows the whole page: the clicked items become the sidebar's filter
+    (`dimension`, bound to the URL: a shared link keeps it, a chip removes it, and keyboard users
+    choose the same in the sidebar's select box). to_values maps the clicked customdata to filter
+    values (default: the dimension gets them as they are)."""
+    L = lang()
+    alt, rows = describe.describe(fig, L, with_title=False), describe.table(fig, L)
+
+    def narrow() -> None:
+        state = st.session_state.get(key)
+        points = (state or {}).get("selection", {}).get("points", []) if isinstance(state, dict) else []
+        picked = []
+        for pt in points:
+            cd = pt.get("customdata")
+            cd = cd[0] if isinstance(cd, list) and cd else cd
+            if cd is not None:
+                picked.append(html.unescape(cd) if isinstance(cd, str) else cd)
+        if not picked:
+            return
+        values = to_values(picked) if to_values else {dimension: sorted(set(picked))}
+        st.session_state.update(values)
+
+    st.plotly_chart(_titled(fig), key=key, on_select=narrow, selection_mode=("points",), config=CONFIG)
+    st.caption(t("Klik i grafen for at vise kun det valgte på hele siden; fjern det igen i sidepanelet."))
     _in_words(alt, rows, key)
 
 

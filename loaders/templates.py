@@ -22,6 +22,7 @@ FILE_NAMES = {
     "allocations": "skabelon_bevillinger.xlsx",
     "networks": "skabelon_netvaerk.xlsx",
     "org_aliases": "skabelon_organisationer.xlsx",
+    "project_members": "skabelon_projektdeltagere.xlsx",
 }
 
 # Drop-down lists in the words staff use (in English: the English words); the loader reads each.

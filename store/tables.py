@@ -138,6 +138,15 @@ TABLES: dict[str, Table] = {
             ("pool", "year", "project", "recipient"),
             ("pool", "year"),
         ),
+        Table(
+            "project_members",
+            (
+                ("project", V), ("person", V), ("role", V), ("organisation", V), ("network", V), ("region", V),
+                ("note", V),
+            ),
+            ("project", "person"),
+            ("project",),
+        ),
     )
 }  # fmt: skip
 

@@ -70,3 +70,43 @@ FROM allocations a
 LEFT JOIN pools p ON p.pool = a.pool AND p.year = a.year
 LEFT JOIN (SELECT pool, min(region) AS region FROM pools GROUP BY pool) pr ON pr.pool = a.pool;
 CREATE OR REPLACE VIEW allocations_v AS SELECT * EXCLUDE (batch_id, src_row) FROM allocations_b;
+
+-- Who works on which project: every link between a project and an organisation the store knows,
+-- with the money where the link carries it. Internal (not part of the public contract).
+--   pool:    an allocation (its recipient, amount and status)
+--   eu:      an EU project's participating local units and its partners (the region's share is
+--            the project's, not split over its organisations: see eu_projects)
+--   members: an organisation named on a project member list (Projektdeltagere)
+-- Organisations are canonical through the alias list, as for the members of the networks.
+CREATE OR REPLACE VIEW project_links_b AS
+WITH al AS (SELECT alias, min(canonical) AS canonical FROM org_aliases GROUP BY alias),
+units AS (
+    SELECT e.project_key, e.region, e.programme, COALESCE(e.acronym, e.title) AS project,
+           e.start_year, e.end_year, trim(u.unit) AS organisation
+    FROM eu_projects e, unnest(string_split(COALESCE(e.local_units, ''), ',')) AS u(unit)
+    WHERE trim(u.unit) <> ''
+)
+SELECT 'pool' AS source_kind, a.pool AS source, a.project,
+       COALESCE(al.canonical, a.recipient) AS organisation, a.region, a.year AS first_year,
+       a.year AS last_year, a.amount_dkk, a.status
+FROM allocations_b a LEFT JOIN al ON al.alias = a.recipient
+UNION ALL
+SELECT 'eu', u.programme, u.project, COALESCE(al.canonical, u.organisation), u.region, u.start_year,
+       u.end_year, NULL, NULL
+FROM units u LEFT JOIN al ON al.alias = u.organisation
+UNION ALL
+SELECT 'eu', e.programme, COALESCE(e.acronym, e.title), COALESCE(al.canonical, p.organisation), e.region,
+       e.start_year, e.end_year, NULL, NULL
+FROM eu_partners p JOIN eu_projects e ON e.project_key = p.project_key LEFT JOIN al ON al.alias = p.organisation
+UNION ALL
+-- an EU project whose sheet names neither local units nor partners is a project still: its lead
+-- partner, when named, is its organisation
+SELECT 'eu', e.programme, COALESCE(e.acronym, e.title), COALESCE(al.canonical, e.lead_partner), e.region,
+       e.start_year, e.end_year, NULL, NULL
+FROM eu_projects e LEFT JOIN al ON al.alias = e.lead_partner
+WHERE e.project_key NOT IN (SELECT project_key FROM units)
+  AND e.project_key NOT IN (SELECT project_key FROM eu_partners)
+UNION ALL
+-- a person named on a project without an organisation still makes the project known
+SELECT 'members', NULL, pm.project, COALESCE(al.canonical, pm.organisation), pm.region, NULL, NULL, NULL, NULL
+FROM project_members pm LEFT JOIN al ON al.alias = pm.organisation;

@@ -357,3 +357,23 @@ def test_the_preview_in_english_leaves_no_danish(empty_db, tmp_path) -> None:
     left = sorted({d for d in danish for s in shown if d == s or (len(d.split()) > 2 and d in s)})
     assert left == []
     assert "Ready to save" in _text(at.markdown)
+
+
+def _type_new(at: AppTest, key: str, text: str) -> None:
+    """Type a new option into an accept_new_options select box: the browser sends the text itself,
+    which AppTest's set_value only does for a listed option."""
+    box = at.selectbox(key=key)
+    box.options.append(text)
+    box.set_value(text)
+
+
+def test_a_network_typed_that_does_not_exist_is_said_to_be_new_before_anything_is_saved(two_uploads) -> None:
+    """A typo in the network for the whole sheet would be saved as a second network beside the real one."""
+    at = _data_page()
+    at.selectbox(key="upload_network").set_value(AI["network"]).run()
+    assert "nyt netværk" not in _text(at.info)
+    _type_new(at, "upload_network", "AI-Innovations")
+    _type_new(at, "upload_region", "Region Nordjyland")
+    at.run()  # (once: AppTest cannot run again with a value its new option list lacks)
+    assert "'AI-Innovations' er et nyt netværk" in _text(at.info)
+    assert "'Region Nordjyland' er en ny region" in _text(at.info)

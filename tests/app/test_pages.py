@@ -89,7 +89,7 @@ def test_overview_kpis_match_the_public_views(demo: Path, views) -> None:
         _one(views, "SELECT sum(region_share_dkk) FROM eu_projects_v"), "da"
     )
     granted = _one(views, "SELECT sum(amount_dkk) FROM allocations_v WHERE status IN ('granted', 'paid')")
-    assert m["Puljemidler bevilget"] == fmt.amount(granted, "da")
+    assert m["Puljemidler bevilget i alt"] == fmt.amount(granted, "da")
     # The last year with meetings is 2025 (the committee meeting and the conference).
     assert m["Møder 2025"] == str(
         _one(views, "SELECT count(*) FROM meetings_v WHERE year(meeting_date) = 2025")

@@ -24,7 +24,7 @@ from translations import catalog_file
 
 pytestmark = pytest.mark.browser
 
-PAGES = {"viewer": ["", "netvaerk", "personer", "eu", "puljer", "tilgaengelighed"]}
+PAGES = {"viewer": ["", "netvaerk", "personer", "projekter", "eu", "puljer", "begreber", "tilgaengelighed"]}
 PAGES["admin"] = [*PAGES["viewer"], "data", "admin"]
 EVERY_IMPACT = ("minor", "moderate", "serious", "critical")
 # Streamlit's own English words, where Overblik sets its own (placeholders, the uploader's note,

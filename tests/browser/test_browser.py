@@ -20,9 +20,11 @@ PAGES = {
     "overblik": "",
     "netvaerk": "netvaerk",
     "personer": "personer",
+    "projekter": "projekter",
     "eu": "eu",
     "puljer": "puljer",
     "data": "data",
+    "begreber": "begreber",
 }
 
 pytestmark = pytest.mark.browser
@@ -73,8 +75,12 @@ def _last_table_rows(page) -> int:
     return int(grid.get_attribute("aria-rowcount")) - 1
 
 
-def test_click_on_chart_narrows_the_table(server: str, browser, demo_db: Path, tmp_path: Path) -> None:
-    """Clicking a network's marker on the timeline leaves only that network's meetings in the table."""
+def test_a_click_on_a_chart_narrows_the_whole_page_and_is_a_filter_in_the_url(
+    server: str, browser, demo_db: Path, tmp_path: Path
+) -> None:
+    """Clicking a network's marker on the timeline makes that network the page's filter: in the
+    sidebar (a chip that removes it), in the address (a shared link keeps it), and on every figure
+    of the page, the table's rows included."""
     page = open_page(browser, f"{server}/netvaerk")
     try:
         before = _last_table_rows(page)
@@ -90,16 +96,15 @@ def test_click_on_chart_narrows_the_table(server: str, browser, demo_db: Path, t
             page.wait_for_timeout(300)
             page.mouse.click(x, y)
             try:
-                page.wait_for_selector("text=Viser kun", timeout=8_000)
+                page.wait_for_url("**network=*", timeout=8_000)
                 break
             except PlaywrightTimeout:
                 continue
         settle(page)
-        shown = page.locator("text=Viser kun").inner_text()
+        box = page.locator('[data-testid="stSidebar"] [data-testid="stMultiSelect"]', has_text="Netværk")
+        network = box.locator('[data-testid="stMultiSelectTagsContainer"]').inner_text().strip()  # its chip
         after = _last_table_rows(page)
         page.screenshot(path=str(ARTIFACTS / "netvaerk_klik.png"), full_page=True)
-        # The narrowed table holds exactly the clicked network's meetings.
-        network = shown.split(":", 1)[1].split("·")[0].strip()
         with store.connect(demo_db, read_only=True) as con:
             total, of_network = con.execute(
                 "SELECT count(*), count(*) FILTER (network = ?) FROM meetings_v", [network]
@@ -107,6 +112,10 @@ def test_click_on_chart_narrows_the_table(server: str, browser, demo_db: Path, t
         assert before == total
         assert after == of_network
         assert 0 < after < before
+        # The headline figures on the next page follow too: the filter lives in the address.
+        page.get_by_role("link", name="Overblik").click()
+        settle(page)
+        assert "network=" in page.url
     finally:
         page.close()
 

@@ -21,7 +21,7 @@ pytestmark = pytest.mark.browser
 # Markdown, HTML and a javascript: link in one text; each page shows some of these as names.
 EVIL = '**FED** [klik](javascript:alert(1)) ![px](http://evil.example/net.png) <a href="http://evil.example/phish">x</a>'
 ORG = "[Se mere](http://evil.example/org) <img src=http://evil.example/o.png> <b>FED</b>"
-PAGES = ["", "netvaerk", "personer", "eu", "puljer", "data"]
+PAGES = ["", "netvaerk", "personer", "projekter", "eu", "puljer", "data"]
 
 
 def _hostile_store(tmp: Path) -> Path:
@@ -39,6 +39,8 @@ def _hostile_store(tmp: Path) -> Path:
         "puljer.xlsx": {"Puljer": [["Pulje", "Region", "År", "Model", "Beløb"], [EVIL, ORG, 2024, "Årlig", 3_000_000]]},
         "bevillinger.xlsx": {"Bevillinger": [["Pulje", "År", "Projekt", "Modtager", "Beløb", "Status"],
                                              [EVIL, 2024, ORG, ORG, 250_000, "Bevilget"]]},
+        "projektdeltagere.xlsx": {"Projektdeltagere": [["Projekt", "Navn", "Rolle", "Organisation", "Netværk"],
+                                                       [ORG, f"{EVIL} 0", EVIL, ORG, net]]},
     }  # fmt: skip
     for name, sheets in files.items():
         results = ingest_file(con, write_xlsx(tmp / name, sheets))
@@ -87,9 +89,12 @@ def test_hostile_text_is_shown_as_text_and_no_other_host_is_asked(server, browse
         assert errors(page) == []
         assert _from_data(page) == []
         # The hostile text is on the page, as text (the test would pass vacuously otherwise).
-        if path in ("netvaerk", "personer", "eu", "puljer"):
+        if path in ("netvaerk", "personer", "projekter", "eu", "puljer"):
             assert (
-                "evil.example" in page.inner_text("body") or page.locator("svg text", has_text="evil").count()
+                "evil.example" in page.inner_text("body")
+                or page.locator("svg text", has_text="evil").count()
+                # a table's cells are drawn on a canvas; its accessible copy holds them as text
+                or "evil.example" in (page.locator('[data-testid="stMain"]').text_content() or "")
             )
         foreign = [u for u in requests if not u.startswith((server, "data:", "blob:", "about:"))]
         assert foreign == []
@@ -98,10 +103,11 @@ def test_hostile_text_is_shown_as_text_and_no_other_host_is_asked(server, browse
 
 
 def test_a_click_on_a_hostile_organisation_shows_it_as_text(server, browser):
-    """The 'Viser kun' caption after a click on an organisation's bar."""
+    """A click on an organisation's bar makes it the sidebar's organisation filter: its chip shows
+    the name as written, and nothing on the page is made from it."""
     page = open_page(browser, f"{server}/personer", height=2400)
     try:
-        for _ in range(3):
+        for _ in range(3):  # the first session after a start can lose its first plotly selection
             bar = page.locator(".st-key-by_org .barlayer .point").first
             bar.wait_for(timeout=30_000)
             bar.scroll_into_view_if_needed()
@@ -111,13 +117,14 @@ def test_a_click_on_a_hostile_organisation_shows_it_as_text(server, browser):
             page.wait_for_timeout(300)
             page.mouse.click(x, y)
             try:
-                page.wait_for_selector("text=Viser kun", timeout=8_000)
+                page.wait_for_url("**organisation=*", timeout=8_000)
                 break
             except PlaywrightTimeout:
                 continue
         settle(page)
-        caption = page.locator("text=Viser kun").inner_text()
-        assert "evil.example" in caption and "[Se mere]" in caption  # the name, as written
+        box = page.locator('[data-testid="stSidebar"] [data-testid="stMultiSelect"]', has_text="Organisation")
+        chip = box.locator('[data-testid="stMultiSelectTagsContainer"]').inner_text()
+        assert "evil.example" in chip and "[Se mere]" in chip  # the name, as written
         assert _from_data(page) == []
         screenshot(page, "hostile_personer_klik")
     finally:

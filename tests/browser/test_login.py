@@ -33,7 +33,7 @@ USERS = {
     "viewer1": {"sub": "viewer1", "email": "viewer@region.dk", "groups": ["udvalg"], "name": "Vibeke Viewer"},
     "staff1": {"sub": "staff1", "email": "staff@region.dk", "groups": ["innovation"], "name": "Søren Staff"},
 }
-PAGES = ["", "netvaerk", "personer", "eu", "puljer"]
+PAGES = ["", "netvaerk", "personer", "projekter", "eu", "puljer"]
 
 
 @pytest.fixture(scope="module")

@@ -20,7 +20,7 @@ pytestmark = pytest.mark.browser
 
 
 def _granted(page) -> str:
-    metric = page.locator('[data-testid="stMetric"]').filter(has_text="Puljemidler bevilget")
+    metric = page.locator('[data-testid="stMetric"]').filter(has_text="Puljemidler bevilget i alt")
     return metric.locator('[data-testid="stMetricValue"]').inner_text()
 
 

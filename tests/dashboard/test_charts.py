@@ -223,13 +223,19 @@ def test_cadence_splits_within_target_and_overdue():
 
 def test_cadence_target_markers_are_months_times_30_4():
     fig = charts.cadence(cadence_df())
-    (target,) = traces(fig, "scatter")
+    target, median = traces(fig, "scatter")
     assert target.name == "Mål for interval"
     order = ["Alfa", "Epsilon", "Beta", "Delta", "Gamma"]  # by days_since
     assert list(target.y) == order
     assert list(target.x) == pytest.approx([60.8, 45.6, 60.8, 182.4, 30.4])
     assert list(fig.layout.yaxis.categoryarray) == order
     assert "Mål: hver %{x:.0f}. dag" in target.hovertemplate
+    # how often each has met, beside how often it should: Alfa 60, Epsilon 30, Delta 180 days
+    assert median.name == "Medianinterval mellem møder"
+    assert list(median.y) == order
+    got = dict(zip(median.y, median.x, strict=True))
+    assert (got["Alfa"], got["Epsilon"], got["Delta"]) == (60.0, 30.0, 180.0)
+    assert np.isnan(got["Beta"]) and np.isnan(got["Gamma"])  # never met twice: no marker
 
 
 def test_cadence_exactly_on_target_is_not_late_and_ended_never_late():
@@ -257,7 +263,12 @@ def test_cadence_titles():
     assert fig.layout.barmode == "overlay"
     en = charts.cadence(cadence_df(), lang="en")
     assert en.layout.title.text == "Cadence: days since the last meeting"
-    assert [t.name for t in en.data] == ["Within target", "Overdue", "Target interval"]
+    assert [t.name for t in en.data] == [
+        "Within target",
+        "Overdue",
+        "Target interval",
+        "Median interval between meetings",
+    ]
 
 
 # ---------------------------------------------------------------- counts
@@ -958,3 +969,34 @@ def test_series_never_differ_by_colour_alone(name):
     series = [t for t in fig.data if t.name and t.showlegend is not False and t.type in ("bar", "scatter")]
     looks = [_look(t) for t in series]
     assert len(set(looks)) == len(looks), list(zip([t.name for t in series], looks, strict=True))
+
+
+# ---------------------------------------------------------------- axes that read right
+
+
+def test_a_date_axis_is_in_danish_months_and_two_events_still_read_as_months():
+    df = pd.DataFrame(
+        {"month": pd.to_datetime(["2025-10-01", "2025-11-01"]), "kind": ["conference", "committee_meeting"],
+         "meetings": [1, 1]}
+    )  # fmt: skip
+    fig = charts.activity_timeline(df, "da")
+    assert list(fig.layout.xaxis.ticktext) == ["okt. 2025", "nov. 2025"]
+    en = charts.activity_timeline(df, "en")
+    assert list(en.layout.xaxis.ticktext) == ["Oct 2025", "Nov 2025"]
+
+
+def test_count_axes_have_whole_numbers():
+    fig = charts.activity_timeline(activity_df(), "da")
+    assert fig.layout.yaxis.tickformat == "d" and fig.layout.yaxis.dtick == 1
+    counts = charts.counts(sector_df(), "sector", "Titel", "da", value="members")
+    assert counts.layout.xaxis.tickformat == "d"
+
+
+def test_the_network_graph_has_projects_as_nodes():
+    projects = pd.DataFrame(
+        {"project": ["AI-KOA", "AI-KOA", "Fjernt"], "organisation": ["OUH", "Rigshospitalet", "Ingen"]}
+    )
+    fig = charts.network_graph(edges_df(), projects=projects)
+    names = {t.name: t for t in fig.data if t.name}
+    assert list(names["Projekt"].text) == ["AI-KOA"]  # a project of no organisation in the graph is left out
+    assert "projekter" in fig.layout.title.text

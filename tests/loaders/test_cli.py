@@ -157,7 +157,9 @@ def test_templates_are_written_and_a_filled_template_loads(tmp_path):
     p = cli("templates", str(tmp_path / "t"), "--json")
     assert p.returncode == 0
     names = sorted(Path(x).name for x in doc(p)["templates"])
-    assert "skabelon_bevillinger.xlsx" in names and len(names) == 8
+    assert (
+        "skabelon_bevillinger.xlsx" in names and "skabelon_projektdeltagere.xlsx" in names and len(names) == 9
+    )
     path = tmp_path / "t" / "skabelon_bevillinger.xlsx"
     wb = openpyxl.load_workbook(path)
     ws = wb.worksheets[0]

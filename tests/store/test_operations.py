@@ -341,7 +341,7 @@ def test_an_asof_link_that_was_looked_at_is_kept_by_maintenance(tmp_path: Path, 
     at.query_params["asof"] = shared.isoformat()
     at.run()
     assert [e.value for e in at.exception] == []
-    shown = next(m.value for m in at.metric if m.label == "Puljemidler bevilget")
+    shown = next(m.value for m in at.metric if m.label == "Puljemidler bevilget i alt")
     p = lake.cli("export", "allocations_v", "--asof", scripted.isoformat(), "--format", "json")
     assert p.returncode == 0, p.stderr
     exported = json.loads(p.stdout)
@@ -358,7 +358,7 @@ def test_an_asof_link_that_was_looked_at_is_kept_by_maintenance(tmp_path: Path, 
     at.query_params["asof"] = shared.isoformat()
     at.run()
     assert not [w for w in at.warning if "kan ikke vises" in w.value]  # still shown exactly
-    assert next(m.value for m in at.metric if m.label == "Puljemidler bevilget") == shown
+    assert next(m.value for m in at.metric if m.label == "Puljemidler bevilget i alt") == shown
     p = lake.cli("export", "allocations_v", "--asof", scripted.isoformat(), "--format", "json")
     assert p.returncode == 0 and json.loads(p.stdout) == exported
 

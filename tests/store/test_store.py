@@ -170,7 +170,7 @@ def test_every_page_shows_the_data_as_they_stood_on_the_asof_date(lake: Lake, tm
         at.run()
         assert not at.exception
         metrics = {m.label: m.value for m in at.metric}
-        return metrics["Puljemidler bevilget"], [i.value for i in at.info]
+        return metrics["Puljemidler bevilget i alt"], [i.value for i in at.info]
 
     then, banners = granted(asof="2025-11-20")
     assert then == "100.000\xa0kr."

@@ -1,0 +1,5 @@
+"""Begreber: one meaning per word, every term the pages use defined once."""
+
+from dashboard import glossary
+
+glossary.draw()

@@ -1,0 +1,50 @@
+"""Projekter: who works on which project. Start from a project, an organisation or a person and see
+the others: the money from each pool or EU programme, the organisations, and the people."""
+
+import streamlit as st
+
+from dashboard import access, projects_view, queries, widgets
+from dashboard.filters import current
+from dashboard.i18n import t
+
+f = current()
+names = access.may("names")  # the queries decide it too: without the right they never select names
+st.title(t("Projekter"))
+st.caption(
+    t(
+        "Projekterne fra puljernes bevillinger, EU-projekterne og listerne over projektdeltagere, med de "
+        "organisationer, der tager del, og de personer, der arbejder på dem eller hos dem."
+    )
+)
+widgets.guard_empty(f)
+choices = queries.project_choices(f)
+starts = {"project": t("Projekt"), "organisation": t("Organisation")} | (
+    {"person": t("Person")} if names else {}
+)
+start = st.segmented_control(
+    t("Start fra"), list(starts), format_func=starts.get, default="project", key="start", bind="query-params",
+    required=True,
+)  # fmt: skip
+chosen = st.selectbox(
+    starts[start],
+    choices[start],
+    index=None,
+    key=f"chosen_{start}",
+    bind="query-params",
+    placeholder=t("Alle (vælg én for at se, hvad der hører til)"),
+)
+if chosen is None:
+    reg = queries.project_register(f)
+    if reg.empty:
+        st.info(t("Intet matcher filtrene. Ret filtrene i sidepanelet, eller nulstil dem."))
+        st.stop()
+    st.subheader(t("Projektregister"))
+    table = projects_view.register_table(reg, names)
+    widgets.table(table, "register")
+    widgets.downloads(table, "projektregister", "register")
+elif start == "project":
+    projects_view.one_project(f, chosen, names)
+elif start == "organisation":
+    projects_view.one_organisation(f, chosen, names)
+else:
+    projects_view.one_person(f, chosen)
