@@ -18,6 +18,7 @@ from google.protobuf import text_format
 from streamlit.testing.v1 import AppTest
 
 import store
+from dashboard import safe
 from store.backup import clone
 from tests.app.conftest import as_text, click
 
@@ -29,12 +30,13 @@ PAGES = [
     "app_pages/eu_projects.py",
     "app_pages/funding_pools.py",
 ]
-EVERY_ROLE_PAGES = ["", "netvaerk", "personer", "eu", "puljer"]
+EVERY_ROLE_PAGES = ["", "netvaerk", "personer", "projekter", "eu", "puljer"]
+END = ["begreber", "tilgaengelighed"]
 NAV = {
-    "viewer": [*EVERY_ROLE_PAGES, "tilgaengelighed"],
-    "leader": [*EVERY_ROLE_PAGES, "tilgaengelighed"],
-    "staff": [*EVERY_ROLE_PAGES, "data", "tilgaengelighed"],
-    "admin": [*EVERY_ROLE_PAGES, "data", "admin", "tilgaengelighed"],
+    "viewer": [*EVERY_ROLE_PAGES, *END],
+    "leader": [*EVERY_ROLE_PAGES, *END],
+    "staff": [*EVERY_ROLE_PAGES, "data", *END],
+    "admin": [*EVERY_ROLE_PAGES, "data", "admin", *END],
 }
 
 
@@ -196,7 +198,7 @@ def test_with_a_login_the_role_comes_from_the_mapping_file(
     at = _login_app(monkeypatch, tmp_path, demo_db, {"is_logged_in": True, "sub": "u1", **claims})
     assert _visible_nav(spies) == NAV[role]
     sidebar = " ".join(c.value for c in at.sidebar.caption)
-    assert claims["email"] in sidebar
+    assert safe.md(claims["email"]) in sidebar  # escaped: an address is text, not a mailto link
     assert not at.sidebar.warning  # no demo banner once a login is configured
 
 

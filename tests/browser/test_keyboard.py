@@ -52,6 +52,7 @@ def _tab_to(page, wanted, what: str, limit: int = 120, back: bool = False) -> di
         focus = page.evaluate(FOCUS)
         if wanted(focus):
             return focus
+    page.screenshot(path=str(ARTIFACTS / "keyboard_failed.png"), full_page=True)
     raise AssertionError(f"Tab never reached {what}")
 
 
@@ -121,9 +122,21 @@ def test_the_main_tasks_with_the_keyboard_alone(server: str, browser, tmp_path: 
         page, lambda f: f["tag"] == "input" and "Netværk for hele arket" in f["label"], "the network choice"
     )
     page.keyboard.type("AI-Innovations")
-    page.keyboard.press("ArrowDown")  # the network that exists, not the text typed as a new one
+    # the network that exists, not the text typed as a new one: down the list until it is the one
+    # highlighted (a loaded machine filters the list after a delay; pressing blind picks the wrong one)
+    option = page.get_by_role("option", name="AI-Innovationsnetværket", exact=True)
+    option.wait_for(timeout=10_000)
+    for _ in range(6):
+        page.keyboard.press("ArrowDown")
+        if option.get_attribute("data-focused") == "true":
+            break
+    else:
+        raise AssertionError("the arrow keys never reached the existing network in the list")
     page.keyboard.press("Enter")
     settle(page)
+    box = page.locator('[data-testid="stSelectbox"]', has_text="Netværk for hele arket")
+    chosen = box.evaluate("e => e.textContent + ' ' + [...e.querySelectorAll('input')].map(i => i.value)")
+    assert "AI-Innovationsnetværket" in chosen, chosen
     path = write_xlsx(
         tmp_path / "tastatur.xlsx", {"Deltagere": MEMBERS + [["Tove Taster", "Sygeplejerske", "OUH"]]}
     )
@@ -133,6 +146,8 @@ def test_the_main_tasks_with_the_keyboard_alone(server: str, browser, tmp_path: 
         page.keyboard.press("Space")  # as a keyboard user opens a button
     chooser.value.set_files(str(path))
     settle(page)
+    # the preview is read in a child process: wait for it (its Gem button) before tabbing there
+    page.locator('[data-testid="stMain"] button', has_text="Gem (").first.wait_for(timeout=90_000)
     focus = _tab_to(page, lambda f: f["tag"] == "button" and f["text"].startswith("Gem ("), "Gem")
     _step(page, "6_save", focus)
     page.keyboard.press("Enter")
