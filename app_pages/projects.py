@@ -4,8 +4,11 @@ the others: the money from each pool or EU programme, the organisations, and the
 import streamlit as st
 
 from dashboard import access, projects_view, queries, widgets
+from dashboard import format as fmt
 from dashboard.filters import current
-from dashboard.i18n import t
+from dashboard.i18n import lang, t
+
+REGISTER_TOP = 1_000  # rows of the register drawn; the download holds every project
 
 f = current()
 names = access.may("names")  # the queries decide it too: without the right they never select names
@@ -33,15 +36,31 @@ chosen = st.selectbox(
     bind="query-params",
     placeholder=t("Alle (vælg én for at se, hvad der hører til)"),
 )
+if start in choices["more"]:
+    st.caption(
+        t("Listen har de {n} første; afgræns med filtrene i sidepanelet for at finde andre.").format(
+            n=fmt.number(queries.CHOICES_MAX, lang())
+        )
+    )
 if chosen is None:
-    reg = queries.project_register(f)
+    reg = queries.project_register(f, top=REGISTER_TOP)
     if reg.empty:
         st.info(t("Intet matcher filtrene. Ret filtrene i sidepanelet, eller nulstil dem."))
         st.stop()
     st.subheader(t("Projektregister"))
-    table = projects_view.register_table(reg, names)
-    widgets.table(table, "register")
-    widgets.downloads(table, "projektregister", "register")
+    total = queries.project_count(f)
+    if total > len(reg):  # a national store: the projects with the most money, the download has all
+        st.caption(
+            t("De {shown} projekter med flest penge af {total}; hent hele registret nedenfor.").format(
+                shown=fmt.number(len(reg), lang()), total=fmt.number(total, lang())
+            )
+        )
+    widgets.table(projects_view.register_table(reg, names), "register")
+    widgets.downloads(
+        lambda: projects_view.register_table(queries.project_register(f), names),
+        "projektregister",
+        "register",
+    )
 elif start == "project":
     projects_view.one_project(f, chosen, names)
 elif start == "organisation":

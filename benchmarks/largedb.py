@@ -17,7 +17,7 @@ from pathlib import Path
 from benchmarks.common import CACHE, SCHEMA_FILES, code_version, fresh, log, move_store
 from benchmarks.generate import REGIONS
 
-VERSION = 2  # bump when the contents change, so a cached store is rebuilt (so does any edit of this file)
+VERSION = 3  # bump when the contents change, so a cached store is rebuilt (so does any edit of this file)
 
 
 def _list(xs: list[str]) -> str:
@@ -62,6 +62,7 @@ N_EU = 2_000
 N_NETWORKS = 300
 N_ORGS = 400
 N_POOLS = 30
+N_PROJECT_MEMBERS = 20_000  # two people named on each of 10,000 allocated projects
 YEARS = (2015, 2026)
 
 BATCHES = [  # batch_id, file, sheet, kind
@@ -72,6 +73,7 @@ BATCHES = [  # batch_id, file, sheet, kind
     (5, "eu_projekter.xlsx", "EU-projekter", "eu_projects"),
     (6, "puljer.xlsx", "Puljer", "pools"),
     (7, "bevillinger.xlsx", "Bevillinger", "allocations"),
+    (8, "projektdeltagere.xlsx", "Projektdeltagere", "project_members"),
 ]
 
 
@@ -202,13 +204,29 @@ def fill(con, n_allocations: int = N_ALLOCATIONS) -> None:
                  make_date(y::BIGINT, 1 + ({_h("i", 22)} % 12)::BIGINT, 1 + ({_h("i", 23)} % 28)::BIGINT),
                  (y % 100)::VARCHAR || '/' || lpad(i::VARCHAR, 7, '0'), NULL, 7, i + 4
           FROM a""")
+    log("  project members")
+    x(f"""INSERT INTO project_members (project, person, role, organisation, network, region, note, batch_id, src_row)
+          SELECT a.project, 'Person ' || lpad(({_h("i", 24)} % {N_PEOPLE})::VARCHAR, 6, '0'),
+                 {_pick(["Projektleder", "Projektdeltager", "Forsker", "Klinisk ansvarlig"], "i")},
+                 a.recipient, NULL, a.region, NULL, 8, i + 4
+          FROM range({N_PROJECT_MEMBERS}) t(i)
+          JOIN (SELECT project, recipient, p.region, row_number() OVER (ORDER BY project) - 1 AS k
+                FROM allocations a JOIN pools p USING (pool, year) WHERE a.src_row < 10004) a ON a.k = i // 2""")
     # The amounts as given are the kroner (every generated project is in DKK).
     x(
         "UPDATE eu_projects SET total_budget = total_budget_dkk, eu_contribution = eu_contribution_dkk, "
         "region_share = region_share_dkk"
     )
     x("COMMIT")
-    for t in ("networks", "memberships", "meetings", "eu_projects", "pools", "allocations"):
+    for t in (
+        "networks",
+        "memberships",
+        "meetings",
+        "eu_projects",
+        "pools",
+        "allocations",
+        "project_members",
+    ):
         log(f"    {t}: {x(f'SELECT count(*) FROM {t}').fetchone()[0]:,}")
 
 

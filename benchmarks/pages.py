@@ -18,7 +18,7 @@ from typing import Any
 
 from benchmarks.common import PY, ROOT, Config, Result, Row, demo_db, env, fmt_s, log, median
 
-PAGES = ["overview", "network_activity", "people", "eu_projects", "funding_pools"]
+PAGES = ["overview", "network_activity", "people", "projects", "eu_projects", "funding_pools"]
 LIMIT = 2.0
 MAX_ROWS = 10_000
 REGION = "Region Syddanmark"  # in every view of the demo data (and of the large database)

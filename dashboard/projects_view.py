@@ -93,8 +93,7 @@ def people_table(people: pd.DataFrame, names: bool) -> pd.DataFrame:
 def one_project(f: Filters, project: str, names: bool) -> None:
     L = lang()
     links = queries.project_links(f, project=project)
-    reg = queries.project_register(f)
-    row = reg[reg["project"] == project]
+    row = queries.project_register(f, project=project)
     st.subheader(safe.md(project))
     if not row.empty:
         r = row.iloc[0]
