@@ -45,7 +45,7 @@ demo: $(VENV)/.stamp-req
 	$(INGEST) data/demo/netvaerk.xlsx data/demo/organisationer.xlsx
 	$(INGEST) data/demo/deltagere_ai_netvaerk.xlsx --set network="AI-Innovationsnetværket" --set region="Region Hovedstaden"
 	$(INGEST) data/demo/udvalg_og_projekter_deltagere.xlsx data/demo/moeder.xlsx data/demo/eu_projekter.xlsx
-	$(INGEST) data/demo/puljer.xlsx data/demo/bevillinger.xlsx
+	$(INGEST) data/demo/puljer.xlsx data/demo/bevillinger.xlsx data/demo/projektdeltagere.xlsx
 
 # Only what is missing is installed, command by command: a machine whose Node.js comes from
 # NodeSource already has npm, and Debian's npm package conflicts with that nodejs.

@@ -366,6 +366,22 @@ def pools() -> None:
     )
 
 
+def project_members() -> None:
+    """Who works on which project, where a source says so: only what is published, no invented names."""
+    rows = [
+        ["RAIT: Radiologisk AI Testcenter", "Charlotte Trap-Kinberg", "CEO", "RAIT", "AI-Innovationsnetværket",
+         "Oplægsholder ved Trial Nations workshop 2 (seed 003)"],
+    ]  # fmt: skip
+    save(
+        "projektdeltagere.xlsx",
+        "Projektdeltagere",
+        "Projektdeltagere (kun hvad kilderne oplyser)",
+        ["Projekt", "Navn", "Rolle", "Organisation", "Netværk", "Bemærkning"],
+        rows,
+        {1: 36, 2: 28, 3: 12, 4: 20, 5: 28, 6: 50},
+    )
+
+
 def allocations() -> None:
     header = [
         "Pulje",
@@ -500,6 +516,7 @@ if __name__ == "__main__":
         eu_projects,
         pools,
         allocations,
+        project_members,
     ):
         build()
     print("Demo workbooks written to", HERE)
