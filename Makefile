@@ -47,7 +47,8 @@ demo: $(VENV)/.stamp-req
 	$(INGEST) data/demo/udvalg_og_projekter_deltagere.xlsx data/demo/moeder.xlsx data/demo/eu_projekter.xlsx
 	$(INGEST) data/demo/puljer.xlsx data/demo/bevillinger.xlsx data/demo/projektdeltagere.xlsx
 
-# Only what is missing is installed, command by command: a machine whose Node.js comes from
+# Only what is missing is installed, command by command (and library by library: WeasyPrint, the
+# annex's PDF, needs Pango and HarfBuzz's subsetter): a machine whose Node.js comes from
 # NodeSource already has npm, and Debian's npm package conflicts with that nodejs.
 SYSDEPS := chromium:chromium chromedriver:chromium-driver node:nodejs npm:npm pdftoppm:poppler-utils fc-list:fonts-dejavu-core soffice:libreoffice-calc-nogui
 sysdeps:
@@ -55,6 +56,9 @@ sysdeps:
 	for pair in $(SYSDEPS); do c=$${pair%%:*}; pkg=$${pair##*:}; \
 	  command -v $$c >/dev/null || missing="$$missing $$pkg"; done; \
 	[ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing="$$missing fonts-dejavu-core"; \
+	for pair in libpango-1.0.so.0:libpango-1.0-0 libpangoft2-1.0.so.0:libpangoft2-1.0-0 \
+	  libharfbuzz-subset.so.0:libharfbuzz-subset0; do lib=$${pair%%:*}; pkg=$${pair##*:}; \
+	  ls /usr/lib/*/$$lib >/dev/null 2>&1 || missing="$$missing $$pkg"; done; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then \
 	    echo "Installing system packages for the tests:$$missing"; \

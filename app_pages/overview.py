@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from dashboard import charts, glossary, queries, widgets
+from dashboard import access, annex_view, charts, glossary, queries, widgets
 from dashboard import format as fmt
 from dashboard.filters import current
 from dashboard.i18n import lang, t
@@ -83,3 +83,6 @@ else:
     )
     st.subheader(t("Seneste aktivitet"))
     widgets.table(table, "latest")
+
+if access.may("annex"):
+    annex_view.downloads(f)

@@ -17,6 +17,7 @@ import pandas as pd
 from openpyxl import Workbook
 from openpyxl.cell.cell import TYPE_STRING
 from openpyxl.styles import Font
+from openpyxl.worksheet.worksheet import Worksheet
 
 from dashboard.charts import label
 from loaders.kinds import KINDS
@@ -42,9 +43,33 @@ def to_csv(df: pd.DataFrame) -> bytes:
 
 def to_xlsx(df: pd.DataFrame, sheet: str = "Data") -> bytes:
     """An .xlsx workbook; every string cell is typed text, never a formula."""
+    return to_xlsx_sheets({sheet: df})
+
+
+def to_xlsx_sheets(sheets: dict[str, pd.DataFrame]) -> bytes:
+    """An .xlsx workbook with a sheet per table (in order), each as to_xlsx writes one."""
     wb = Workbook()
-    ws = wb.active
-    ws.title = sheet[:31]
+    wb.remove(wb.active)
+    used: set[str] = set()
+    for name, df in sheets.items():
+        _write_sheet(wb.create_sheet(_sheet_name(name, used)), df)
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def _sheet_name(name: str, used: set[str]) -> str:
+    """A sheet name Excel accepts: at most 31 characters, none of []:*?/\\, unique in the workbook."""
+    base = "".join("_" if c in "[]:*?/\\" else c for c in name)[:31] or "Ark"
+    out, n = base, 2
+    while out.casefold() in used:
+        out = f"{base[: 31 - len(str(n)) - 1]} {n}"
+        n += 1
+    used.add(out.casefold())
+    return out
+
+
+def _write_sheet(ws: Worksheet, df: pd.DataFrame) -> None:
     ws.append([str(c) for c in df.columns])
     for c in ws[1]:
         c.font = Font(bold=True)
@@ -63,9 +88,6 @@ def to_xlsx(df: pd.DataFrame, sheet: str = "Data") -> bytes:
             for (cell,) in ws.iter_rows(min_row=2, min_col=i, max_col=i):
                 cell.number_format = number_format
     ws.freeze_panes = "A2"  # the header stays in view
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
 
 
 def _number_format(col: pd.Series) -> str | None:

@@ -71,6 +71,7 @@ SCANNED: dict[str, tuple[str, ...]] = {
     "files": ("file_name", "note"),
     "audit_log": ("user_name", "role", "page", "detail"),
     "snapshot_pins": ("reason",),
+    "annexes": ("made_by", "filters_text", "file_name"),
 }
 
 
@@ -597,8 +598,14 @@ def erase(
             files = _rewrite_stored(con, found.files, t)
             # Rows after files: a file's name is in `files` and `batches`, replaced here too.
             _replace_values(con, found.hits, t)
+            # A kept committee annex made for a role that sees names may hold this one (a PDF's text
+            # cannot be searched reliably): its file goes; its filters and figures (no names) stay for
+            # "Siden sidste bilag".
+            (annexes,) = con.execute(
+                "UPDATE annexes SET content = ''::BLOB WHERE role <> 'viewer' AND octet_length(content) > 0"
+            ).fetchall()[0]
             total = sum(found.rows.values())
-            counts = {"rows": total, "tables": dict(found.rows), "files": len(files)}
+            counts = {"rows": total, "tables": dict(found.rows), "files": len(files), "annexes": int(annexes)}
             con.execute(
                 "INSERT INTO batches (batch_id, file_name, sheet, sha256, kind, action, uploaded_by, uploaded_at, "
                 "rows_changed, options) VALUES (?, '', '', '', ?, 'erase', ?, ?, ?, ?)",
@@ -630,6 +637,7 @@ def erase(
         "rows": total,
         "tables": dict(found.rows),
         "files": files,
+        "annexes": counts["annexes"],
         "purge": purge,
     }
 

@@ -420,6 +420,7 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
     # Original files are stored whole: never inlined into the catalog (a blob there also writes
     # its whole value into the catalog's statistics).
     con.execute(f"CALL {LAKE}.set_option('data_inlining_row_limit', 0, table_name => 'files')")
+    con.execute(f"CALL {LAKE}.set_option('data_inlining_row_limit', 0, table_name => 'annexes')")
 
 
 def schema_version(con: duckdb.DuckDBPyConnection) -> int:

@@ -103,3 +103,20 @@ CREATE TABLE IF NOT EXISTS store_settings (
     key    VARCHAR NOT NULL,
     value  VARCHAR NOT NULL
 );
+
+-- Every committee annex made (dashboard/annex): its filters, when, the headline figures it showed,
+-- the newest batch it saw and the file itself, so the next annex for the same filters can say what
+-- changed since ("Siden sidste bilag") and the overview can list what was handed out.
+CREATE TABLE IF NOT EXISTS annexes (
+    annex_id     INTEGER NOT NULL,
+    made_at      TIMESTAMPTZ NOT NULL,
+    made_by      VARCHAR,
+    role         VARCHAR NOT NULL,
+    lang         VARCHAR NOT NULL,
+    filters_key  VARCHAR NOT NULL,   -- JSON of the filters, sorted: the same view has the same key
+    filters_text VARCHAR NOT NULL,   -- the filters in words, as the annex wrote them
+    last_batch   INTEGER NOT NULL,   -- the newest batch the annex's figures include (0: none)
+    figures      VARCHAR NOT NULL,   -- JSON: the headline figures shown
+    file_name    VARCHAR NOT NULL,
+    content      BLOB NOT NULL
+);

@@ -532,3 +532,39 @@ def test_a_later_upload_naming_an_erased_person_in_a_note_stores_the_token(tmp_p
         assert bytes(content).decode() == csv.read_text().replace("anne marie GEISLER-andersen", TOKEN)
     finally:
         con.close()
+
+
+def test_erasure_removes_the_kept_annex_files_that_could_name_the_person(tmp_path: Path) -> None:
+    """A committee annex made for a leader lists names; once someone is erased its file goes (its
+    figures stay for the next annex's comparison); an annex for a committee member holds no name."""
+    from store import annexes
+
+    con = store.connect(tmp_path / "s.sqlite")
+    try:
+        members = [
+            ["Navn", "Titel"],
+            ["Anne Marie Geisler Andersen", "Udvalgsmedlem"],
+            ["Jens Wistoft", "Formand"],
+        ]
+        ingest_file(
+            con, write_xlsx(tmp_path / "u.xlsx", {"Deltagere": members}), set_values={"network": "Udvalget"}
+        )
+        common = {
+            "lang": "da",
+            "filters_key": "{}",
+            "filters_text": "Alle",
+            "last_batch": 1,
+            "figures": {"x": 1},
+        }
+        leader = annexes.keep(con, made_by="staff", role="leader", file_name="bilag.pdf",
+                              content=b"%PDF Anne Marie Geisler Andersen", **common)  # fmt: skip
+        viewer = annexes.keep(
+            con, made_by="staff", role="viewer", file_name="bilag_u.pdf", content=b"%PDF 2", **common
+        )
+        result = erase.erase(con, "Anne Marie Geisler Andersen", user="admin", role="admin", page="test")
+        assert result["annexes"] == 1
+        assert annexes.content(con, leader) == b""
+        assert annexes.content(con, viewer) == b"%PDF 2"
+        assert annexes.previous(con, "{}") is not None  # what the next annex compares with is kept
+    finally:
+        con.close()
