@@ -360,6 +360,7 @@ def history_frame(con: duckdb.DuckDBPyConnection, lang: str = "da") -> pd.DataFr
                 t("Indhold", lang): what,
                 t("Nye", lang): b["rows_new"],
                 t("Ændrede", lang): b["rows_changed"],
+                t("Fjernet", lang): b["rows_removed"],  # by a whole-list upload
                 t("Afviste", lang): b["rows_rejected"],
             }
         )

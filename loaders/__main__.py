@@ -39,6 +39,7 @@ WORDS = {
     "duplicate": N_("intet at ændre (alt findes allerede)"),
     "rejected": N_("afvist, intet skrevet"),
     "planned": N_("plan, intet skrevet (--dry-run)"),
+    "held": N_("intet skrevet, fordi filen er afvist"),
     "not_data": N_("ikke data, sprunget over"),
     "batch": N_("indlæsning"),
     "counts": N_(
@@ -234,12 +235,14 @@ def _where(d: dict[str, Any], lang: str) -> str:
     return ", ".join(parts)
 
 
-def _human_ingest(entries: list[dict[str, Any]], lang: str) -> str:
+def _human_ingest(entries: list[dict[str, Any]], lang: str, dry_run: bool = False) -> str:
     lines = []
     for e in entries:
         r = e["rows"]
         head = f"{e['file']} / {e['sheet']}" + (f" ({e['kind']})" if e["kind"] else "")
-        status = w(e["status"], lang) if e["status"] in WORDS else e["status"]
+        # Planned without --dry-run: a sheet of a refused file, of which nothing was written.
+        word = "held" if e["status"] == "planned" and not dry_run else e["status"]
+        status = w(word, lang) if word in WORDS else word
         if e["batch_id"] is not None:
             status += f", {w('batch', lang)} {e['batch_id']}"
         if e["status"] == "not_data":
@@ -347,7 +350,7 @@ def _ingest(con: Any, args: argparse.Namespace, lang: str) -> tuple[int, Any, st
         if loaded and not args.dry_run:
             _audit(con, args, "upload", f"{Path(path).name}: batch {', '.join(map(str, loaded))}")
         entries.extend(r.as_dict(lang) for r in results)
-    return code, {"files": entries}, _human_ingest(entries, lang)
+    return code, {"files": entries}, _human_ingest(entries, lang, args.dry_run)
 
 
 def run(argv: list[str]) -> tuple[int, Any, str]:
@@ -393,7 +396,7 @@ def run(argv: list[str]) -> tuple[int, Any, str]:
                 h = history(con)
                 text = "\n".join(
                     f"{b['batch_id']:>4} {b['uploaded_at']} {b['action']:<6} {b['file_name']} / {b['sheet']} ({b['kind']}) "
-                    f"+{b['rows_new']} ~{b['rows_changed']} !{b['rows_rejected']}"
+                    f"+{b['rows_new']} ~{b['rows_changed']} -{b['rows_removed'] or 0} !{b['rows_rejected']}"
                     + (f" {w('undone_by', lang)} {b['undone_by']}" if b["undone_by"] else "")
                     for b in h
                 )
@@ -422,9 +425,27 @@ def run(argv: list[str]) -> tuple[int, Any, str]:
         code = 2 if p.code.startswith("db.") else 1
         return code, {"error": {"code": p.code, "message": p.message(lang)}}, p.message(lang)
     except _Partial as e:
+        if store.is_damage(e.exc):
+            return _damaged(e.exc, argv, lang, {"files": e.entries})
         return _internal(e.exc, lang, {"files": e.entries})
     except Exception as e:  # our own bug: never disguised as bad input
+        if store.is_damage(e):  # a data file or the catalog gone or bad while we read: not a bug
+            return _damaged(e, argv, lang, {})
         return _internal(e, lang, {})
+
+
+def _damaged(exc: BaseException, argv: list[str], lang: str, doc: dict[str, Any]) -> tuple[int, Any, str]:
+    """The damaged-store message (exit 2): what is damaged, and restore or rebuild; no traceback."""
+    if isinstance(exc, store.StoreDamaged):
+        where, detail = exc.where, exc.detail
+    else:
+        db = argv[argv.index("--db") + 1] if "--db" in argv[:-1] else None
+        loc = store.location(db)
+        where = str(loc.sqlite_file or loc.data_path)
+        detail = str(exc).strip().splitlines()[0][:300]
+    p = Problem("db.damaged", params={"file": where, "detail": detail})
+    doc["error"] = {"code": p.code, "message": p.message(lang)}
+    return 2, doc, p.message(lang)
 
 
 def _asof(text: str | None, lang: str) -> Any:

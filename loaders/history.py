@@ -241,7 +241,8 @@ def history(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
     """Every batch, newest first."""
     cur = con.execute(
         "SELECT batch_id, action, undoes, undone_by, file_name, sheet, kind, uploaded_by, uploaded_at, "
-        "rows_new, rows_changed, rows_unchanged, rows_missing, rows_rejected, sha256 FROM batches ORDER BY batch_id DESC"
+        "rows_new, rows_changed, rows_unchanged, rows_missing, rows_rejected, rows_removed, sha256 FROM batches "
+        "ORDER BY batch_id DESC"
     )
     names = [d[0] for d in cur.description]
     out = []

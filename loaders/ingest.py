@@ -21,6 +21,7 @@ import duckdb
 from loaders import erase
 from loaders import parse as P
 from loaders.commit import commit
+from loaders.cpr import find_cpr
 from loaders.history import current_user, live
 from loaders.isolate import Limits, file_size_ok, isolation_enabled, run_isolated
 from loaders.kinds import KINDS, LOAD_ORDER
@@ -116,18 +117,20 @@ def examine(
         progress("read", 0, 0)
     sheets = read_file(path, display_name=name, limits=limits or Limits.from_env())
     want = KINDS[options.kind] if options.kind else None
+    shaped = [shape(sheet, want) if sheet.n else None for sheet in sheets]
+    # Every sheet, data or not: the file is stored whole with its upload, so a CPR number anywhere
+    # in it refuses all of it, before a cell of it is parsed into a message.
+    cpr = [p for sheet, s in zip(sheets, shaped, strict=True) for p in find_cpr(sheet, s)]
+    if cpr:
+        raise LoaderError(*cpr)
     out: list[Validated | NotData] = []
-    for i, sheet in enumerate(sheets):
+    for i, (sheet, s) in enumerate(zip(sheets, shaped, strict=True)):
         if progress:
             progress("check", i, len(sheets))
-        if sheet.n == 0:
-            out.append(NotData(sheet.sheet, "empty"))
+        if s is None:
+            out.append(NotData(sheet.sheet, "empty" if sheet.n == 0 else "unrecognised"))
             continue
-        shaped = shape(sheet, want)
-        if shaped is None:
-            out.append(NotData(sheet.sheet, "unrecognised"))
-            continue
-        out.append(validate(shaped, options.set_values, replace=options.replace))
+        out.append(validate(s, options.set_values, replace=options.replace))
     return Examined(name, sha, b"", out)  # the bytes are read again only where they are stored
 
 
@@ -161,11 +164,11 @@ def examine_isolated(
     limits = limits or Limits.from_env()
     path = Path(path)
     name = display_name or path.name
+    file_size_ok(path, name, limits)  # before a byte is read: a file may be any size
     try:
         content = path.read_bytes()
     except OSError:
         raise LoaderError(Problem("file.not_found", file=name)) from None
-    file_size_ok(path, name, limits)
     if not isolation_enabled():
         examined = examine(path, display_name=name, options=options, limits=limits, progress=progress)
     else:
@@ -174,7 +177,8 @@ def examine_isolated(
                 _examine_in_child, (str(path), name, options, limits), limits=limits, progress=progress
             )
         except LoaderError as e:
-            e.problem.file = e.problem.file or name
+            for p in e.problems:
+                p.file = p.file or name
             raise
     examined.content = content  # the parent's bytes: never sent through the pipe
     return examined
@@ -183,7 +187,10 @@ def examine_isolated(
 def _unrecognised(name: str, sheet: str, kind: str | None) -> Problem:
     """Nothing in the file is data: say which sheets Overblik knows, and their required columns."""
     kinds = [KINDS[kind]] if kind else [KINDS[k] for k in LOAD_ORDER]
-    listing = [[k.label, [f.label for f in k.required] or list(k.identify)] for k in kinds]
+    # Headers as a sheet has them (labels, shown in the user's language), never our field names.
+    listing = [
+        [k.label, [f.label for f in k.required] or [k.field(n).label for n in k.identify]] for k in kinds
+    ]
     return Problem("sheet.unknown_kind", file=name, sheet=sheet, params={"kinds": listing})
 
 
@@ -288,20 +295,22 @@ def plan_file(
     """Examine and plan a file; a file refused whole comes back as one rejected sheet."""
     options = options or Options()
     name = display_name or Path(path).name
+    content_sha = ""
     try:
-        content_sha = hashlib.sha256(Path(path).read_bytes()).hexdigest()
-    except OSError:
-        content_sha = None
-    if content_sha:
+        # The size first, then the hash read in chunks: nothing holds a file of any size whole.
+        file_size_ok(Path(path), name, Limits.from_env())
+        content_sha = file_sha(Path(path), name)
         known = known_upload(con, content_sha, name, options)
         if known is not None:
             return known
-    try:
         examined = examine_isolated(path, display_name=name, options=options, progress=progress)
     except LoaderError as e:
-        e.problem.file = e.problem.file or name
-        rejected = SheetPlan(name, e.problem.sheet or "", options.kind, "rejected", errors=[e.problem])
-        return FilePlan(name, content_sha or "", b"", options, latest_batch(con), [rejected])
+        rejected: dict[str, SheetPlan] = {}
+        for p in e.problems:
+            p.file = p.file or name
+            sheet = p.sheet or ""
+            rejected.setdefault(sheet, SheetPlan(name, sheet, options.kind, "rejected")).errors.append(p)
+        return FilePlan(name, content_sha, b"", options, latest_batch(con), list(rejected.values()))
     if progress:
         progress("plan", 0, 0)
     return plan_upload(con, examined, options)

@@ -4,7 +4,8 @@ A file is data from outside: a partner's workbook can be built to exhaust memory
 child gets an address-space limit (RLIMIT_AS), a CPU-time limit (RLIMIT_CPU) and a wall-clock
 deadline; the cell count is checked before any reader allocates. If it dies or hits a limit, the
 user hears that the file is too large or damaged (naming the limits) and the server lives on.
-The child hands back validated Arrow tables and the problems; the parent only plans and commits.
+One child runs at a time (each may use the whole memory limit), and should the machine still run
+out of memory, the kernel kills the child first (oom_score_adj). The child hands back validated Arrow tables and the problems; the parent only plans and commits.
 
 How the child is made: a single-threaded process (the command line) forks it directly, so the
 child's memory counts as its own. A threaded one (the Streamlit server) must not fork itself, so
@@ -113,6 +114,7 @@ def _recv(sock: socket.socket) -> object | None:
 def _child_main(sock: socket.socket, fn: Callable[..., Any], args: tuple[Any, ...], limits: Limits) -> None:
     """In the child: set the limits, run, send back exactly one result (or die trying)."""
     faulthandler.disable()  # an abort at a limit is expected and reported by the parent, not dumped
+    _first_to_go()
     # The limit is what reading the file may add: a forked child starts with its parent's address
     # space (a command line with the store open has 1.5 GB mapped before it reads a byte, more when
     # the store's threads have grown their arenas), and a tiny file must never hit the limit.
@@ -130,11 +132,21 @@ def _child_main(sock: socket.socket, fn: Callable[..., Any], args: tuple[Any, ..
         result = fn(*args, progress=progress)
         _send(sock, ("result", result))
     except LoaderError as e:
-        _send(sock, ("refused", e.problem))
+        _send(sock, ("refused", e.problems))
     except MemoryError:
         _send(sock, ("limit", None))
     except Exception:
         _send(sock, ("bug", traceback.format_exc()))
+
+
+def _first_to_go() -> None:
+    """Linux: should memory still run out on the machine, the kernel kills this child, never the
+    server (oom_score_adj 1000: first in line)."""
+    try:
+        with open("/proc/self/oom_score_adj", "w") as fh:
+            fh.write("1000")
+    except OSError:  # not Linux, or /proc not writable: the limits above still hold
+        pass
 
 
 def _address_space() -> int:
@@ -245,11 +257,23 @@ def _serve(fd: int) -> None:
 # ---------------------------------------------------------------- the parent
 
 
+# One parsing child at a time per process: each may use the whole memory limit, and two at once
+# on a 4 GB server would together pass it. A second upload waits its turn; its wall clock starts
+# when its child does.
+_ONE_AT_A_TIME = threading.Lock()
+
+
 def run_isolated(
     fn: Callable[..., Any], args: tuple[Any, ...], *, limits: Limits, progress: Any = None
 ) -> Any:
     """fn(*args, progress=...) in a child under the limits: its result, or its LoaderError, or
-    LoaderError('file.limit') when the child dies or runs out of time; ChildBug for our own bug."""
+    LoaderError('file.limit') when the child dies or runs out of time; ChildBug for our own bug.
+    One child at a time: a call waits for the one before it to end."""
+    with _ONE_AT_A_TIME:
+        return _run_isolated(fn, args, limits=limits, progress=progress)
+
+
+def _run_isolated(fn: Callable[..., Any], args: tuple[Any, ...], *, limits: Limits, progress: Any) -> Any:
     ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
     pid, child = None, None
     try:
@@ -274,13 +298,16 @@ def run_isolated(
             kind, payload = message  # type: ignore[misc]
             if kind == "pid":
                 child = payload
+                # The wall clock is the child's: it starts when the child runs, not while the
+                # helper of a server starts up.
+                deadline = time.monotonic() + limits.wall_seconds
             elif kind == "progress":
                 if progress:
                     progress(*payload)
             elif kind == "result":
                 return payload
             elif kind == "refused":
-                raise LoaderError(payload)
+                raise LoaderError(*payload)
             elif kind == "limit":
                 raise _limit(limits)
             else:
@@ -314,8 +341,12 @@ def _limit(limits: Limits) -> LoaderError:
 
 
 def file_size_ok(path: Path, name: str, limits: Limits) -> None:
-    """The upload itself within the size limit, checked before any child starts."""
-    size = path.stat().st_size
+    """The upload itself within the size limit, checked before any child starts (and before a
+    byte of it is read); LoaderError('file.not_found') for a file that is not there."""
+    try:
+        size = path.stat().st_size
+    except OSError:
+        raise LoaderError(Problem("file.not_found", file=name)) from None
     if size > limits.max_file_mb * MB:
         raise LoaderError(
             Problem(

@@ -22,7 +22,7 @@ from loaders.kinds import KINDS
 from loaders.problems import Problem
 from loaders.shape import Skip
 from loaders.validate import Validated
-from store.tables import TABLES
+from store.tables import TABLES, Table
 
 MAX_CHANGES = 2000  # field changes listed per sheet; the counts are always complete
 MAX_LISTED = 1000  # rows listed per preview tab (removed, kept though missing)
@@ -78,6 +78,8 @@ class SheetPlan:
     def as_dict(self, lang: str = "da") -> dict[str, Any]:
         """The JSON shape of one sheet's outcome."""
         v = self.validated
+        # A byte-identical re-upload is not read again: its rows are what its batch counted.
+        below = v.rows_below_header if v else self.accepted + self.rows["rejected"] + self.rows["skipped"]
         return {
             "file": self.file,
             "sheet": self.sheet,
@@ -85,7 +87,7 @@ class SheetPlan:
             "status": self.status,
             "batch_id": self.batch_id,
             "rows": dict(self.rows),
-            "rows_below_header": v.rows_below_header if v else 0,
+            "rows_below_header": below,
             "changes": self.changes,
             "removed": self.removed,
             "errors": [e.as_dict(lang) for e in self.errors],
@@ -109,6 +111,31 @@ def _match(keys: tuple[str, ...], a: str, b: str) -> str:
 
 def _scope_match(scope: tuple[str, ...], a: str, b: str) -> str:
     return " AND ".join(f'{a}."{c}" IS NOT DISTINCT FROM {b}."{c}"' for c in scope)
+
+
+def key_text_sql(keys: tuple[str, ...], alias: str) -> str:
+    """A row's natural key as the text Validated.key_texts holds ('Anna Pors | AI'), in SQL."""
+    return " || ' | ' || ".join(f'CAST({alias}."{k}" AS VARCHAR)' for k in keys)
+
+
+def rejected_keys(v: Validated) -> pa.Table:
+    """The keys of the sheet's rejected rows, where readable: a row set aside is not absent."""
+    return pa.table({"key_text": pa.array(sorted(set(v.key_texts.values())), type=pa.string())})
+
+
+def absent_sql(table: Table, src: str, rejected: str) -> str:
+    """FROM and WHERE of the stored rows in the sheet's scope that the sheet lacks: neither among
+    its accepted rows (src) nor among the keys of its rejected ones (rejected, rejected_keys())."""
+    return (
+        f"FROM {table.name} t WHERE "
+        + (
+            f"EXISTS (SELECT 1 FROM {src} s WHERE {_scope_match(table.scope, 's', 't')}) AND "
+            if table.scope
+            else ""
+        )
+        + f"NOT EXISTS (SELECT 1 FROM {src} s WHERE {_match(table.key, 's', 't')}) "
+        + f"AND NOT EXISTS (SELECT 1 FROM {rejected} r WHERE r.key_text = {key_text_sql(table.key, 't')})"
+    )
 
 
 def latest_batch(con: duckdb.DuckDBPyConnection) -> int:
@@ -148,24 +175,39 @@ def plan_sheet(
             res.rows[s] = int((labels == s).sum())
         if res.rows["changed"]:
             res.changes = _changes(con, src, table.name, keys, value_cols)
-        scope = table.scope
-        absent = (
-            f"FROM {table.name} t WHERE "
-            + (f"EXISTS (SELECT 1 FROM {src} s WHERE {_scope_match(scope, 's', 't')}) AND " if scope else "")
-            + f"NOT EXISTS (SELECT 1 FROM {src} s WHERE {_match(keys, 's', 't')})"
-        )
-        n_absent = int(con.execute(f"SELECT count(*) {absent}").fetchall()[0][0]) if rows.num_rows else 0
+        rejected = f"_rejected_{seq}"
+        con.register(rejected, rejected_keys(v))
+        listed: list[dict[str, Any]] = []
+        try:
+            absent = absent_sql(table, src, rejected)
+            n_absent = int(con.execute(f"SELECT count(*) {absent}").fetchall()[0][0]) if rows.num_rows else 0
+            if n_absent:
+                cols = ", ".join(f't."{c}"' for c in keys + tuple(c for c in value_cols if c not in keys)[:6])
+                cur = con.execute(
+                    f"SELECT {cols}, t.src_row, t.batch_id {absent} ORDER BY t.batch_id, t.src_row LIMIT {MAX_LISTED}"
+                )
+                names = [d[0] for d in cur.description]
+                listed = [dict(zip(names, map(_plain, r), strict=True)) for r in cur.fetchall()]
+        finally:
+            con.unregister(rejected)
         if n_absent:
-            cols = ", ".join(f't."{c}"' for c in keys + tuple(c for c in value_cols if c not in keys)[:6])
-            cur = con.execute(
-                f"SELECT {cols}, t.src_row, t.batch_id {absent} ORDER BY t.batch_id, t.src_row LIMIT {MAX_LISTED}"
-            )
-            names = [d[0] for d in cur.description]
-            listed = [dict(zip(names, map(_plain, r), strict=True)) for r in cur.fetchall()]
-            if replace:
+            # A rejected row whose key cannot be told may be any of the absent rows: a whole-list
+            # upload then removes nothing rather than a row whose new version sits in quarantine.
+            unknown = set(v.rejected_rows) - set(v.key_texts)
+            if replace and not unknown:
                 res.rows["removed"], res.removed = n_absent, listed
             else:
                 res.rows["missing"], res.kept = n_absent, listed
+                if replace:
+                    res.warnings.append(
+                        Problem(
+                            "replace.nothing_removed",
+                            file=v.file,
+                            sheet=v.sheet,
+                            severity="warning",
+                            params={"n": len(v.rejected_rows)},
+                        )
+                    )
         _warnings(con, res, v, src)
     finally:
         con.unregister(src)

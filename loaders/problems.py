@@ -59,11 +59,12 @@ MESSAGES: dict[str, str] = {
         "Kolonnen '{column_header}' indeholder tekst, ikke tal, og bruges derfor ikke som '{field_label}'."
     ),
     "sheet.cpr": N_(
-        "Kolonnen '{column}' ser ud til at indeholde CPR-numre. CPR-numre er følsomme personoplysninger og må "
-        "ikke uploades: slet kolonnen i regnearket, og upload igen. Intet er gemt."
+        "Kolonnen '{column}' i arket '{sheet}' ser ud til at indeholde CPR-numre. CPR-numre er følsomme "
+        "personoplysninger og må ikke uploades: slet dem i regnearket, og upload igen. Intet af filen er gemt."
     ),
+    # No full stop after {sum}: it ends in "kr." already.
     "sheet.total_mismatch": N_(
-        "Rækken '{label}' siger {total} i '{column}', men de {counted} rækker ovenover giver {sum}."
+        "Rækken '{label}' siger {total} i '{column}', men de {counted} rækker ovenover giver {sum}"
     ),
     "set.invalid": N_("Værdien '{value}' for '{field_label}' kan ikke læses."),
     "year.derived": N_("Arket har ingen kolonne for år: året er taget fra {source} (rækker: {count})."),
@@ -95,6 +96,10 @@ MESSAGES: dict[str, str] = {
     "pool.created": N_("Puljen '{pool}' {year} findes ikke endnu; den oprettes med ukendt kapacitet."),
     "organisation.similar": N_(
         "Organisationen '{value}' ligner '{similar}'. Tjek om det er den samme (aliaslisten)."
+    ),
+    "replace.nothing_removed": N_(
+        "{n} række(r) er sat til side, og mindst én af dem kan ikke knyttes til en række i databasen, så intet "
+        "fjernes; ret rækkerne, og upload igen."
     ),
     "person.erased": N_(
         "Rækken nævner en person, der er slettet efter databeskyttelsesreglerne; navnet er gemt anonymiseret."
@@ -134,11 +139,18 @@ MESSAGES: dict[str, str] = {
 
 
 class LoaderError(Exception):
-    """A problem that stops a whole file or command; carries its Problem."""
+    """A problem that stops a whole file or command; carries its Problem (and any more that stop
+    it too: every column of CPR numbers, not one per upload)."""
 
-    def __init__(self, problem: Problem) -> None:
+    def __init__(self, problem: Problem, *more: Problem) -> None:
         super().__init__(problem.code)
         self.problem = problem
+        self.more = list(more)
+
+    @property
+    def problems(self) -> list[Problem]:
+        """Every problem that stops the file, the first one first."""
+        return [self.problem, *self.more]
 
 
 @dataclass

@@ -32,7 +32,7 @@ import python_calamine as pc
 
 from loaders.isolate import Limits
 from loaders.problems import LoaderError, Problem
-from loaders.safety import check_file, sheet_members
+from loaders.safety import EXCEL_MAX_COLS, check_file, sheet_members
 
 HEADER_SEARCH = 20
 
@@ -152,9 +152,10 @@ class RawSheet:
         rows: list[tuple[int, list[object]]],
         problems: list[Problem] | None = None,
         hidden: bool = False,
+        max_cells: int | None = None,
     ) -> RawSheet:
         """A sheet from (row number, cells) pairs, blank rows left out by the caller."""
-        builder = _Builder()
+        builder = _Builder(max_cells, file, sheet)
         for row_no, cells in rows:
             builder.add(row_no, cells)
         return builder.sheet(file, sheet, problems, hidden)
@@ -294,8 +295,8 @@ def read_file(path: Path, *, display_name: str | None = None, limits: Limits | N
     )
     try:
         if fmt == "csv":
-            return [read_csv(path, name)]
-        return _read_excel(path, name, fmt)
+            return [read_csv(path, name, max_cells=limits.max_cells)]
+        return _read_excel(path, name, fmt, limits.max_cells)
     except (pc.CalamineError, fastexcel.FastExcelError, zipfile.BadZipFile, EOFError) as e:
         # What the readers raise for a file they cannot read; any other exception is our bug.
         text = str(e).lower()
@@ -305,7 +306,7 @@ def read_file(path: Path, *, display_name: str | None = None, limits: Limits | N
         ) from None
 
 
-def _read_excel(path: Path, name: str, fmt: str = "xlsx") -> list[RawSheet]:
+def _read_excel(path: Path, name: str, fmt: str = "xlsx", max_cells: int | None = None) -> list[RawSheet]:
     wb = pc.CalamineWorkbook.from_path(str(path))
     try:
         hidden = {m.name for m in wb.sheets_metadata if m.visible != pc.SheetVisibleEnum.Visible}
@@ -322,7 +323,7 @@ def _read_excel(path: Path, name: str, fmt: str = "xlsx") -> list[RawSheet]:
                     reader = fastexcel.read_excel(str(path))
                 out.append(_columns_sheet(reader, name, sheet_name, first, sheet_name in hidden))
             else:
-                out.append(_rows_sheet(wb, name, sheet_name, sheet_name in hidden))
+                out.append(_rows_sheet(wb, name, sheet_name, sheet_name in hidden, max_cells))
         return out
     finally:
         wb.close()
@@ -340,7 +341,7 @@ def _columns_sheet(reader: Any, name: str, sheet: str, first: int, hidden: bool)
     return RawSheet.from_arrow(name, sheet, batch, first, exact, hidden=hidden)
 
 
-def _rows_sheet(wb: Any, name: str, sheet: str, hidden: bool) -> RawSheet:
+def _rows_sheet(wb: Any, name: str, sheet: str, hidden: bool, max_cells: int | None = None) -> RawSheet:
     sh = wb.get_sheet_by_name(sheet)
     first_row = sh.start[0] if sh.start else 0
     # python-calamine 0.9 yields blank rows from row 1 down to the sheet's first row although
@@ -353,7 +354,7 @@ def _rows_sheet(wb: Any, name: str, sheet: str, hidden: bool) -> RawSheet:
             rows.append((i + 1, cells))
     if rows and i + 1 < yielded:  # a python-calamine that yields the used range only
         rows = [(n + first_row, cells) for n, cells in rows]
-    return RawSheet.from_rows(name, sheet, rows, hidden=hidden)
+    return RawSheet.from_rows(name, sheet, rows, hidden=hidden, max_cells=max_cells)
 
 
 # ---------------------------------------------------------------- where an .xlsx sheet starts
@@ -463,7 +464,7 @@ def encoding_of(head: bytes) -> str:
         return "latin-1"
 
 
-def read_csv(path: Path, name: str | None = None) -> RawSheet:
+def read_csv(path: Path, name: str | None = None, *, max_cells: int | None = None) -> RawSheet:
     """A CSV file as one sheet, streamed record by record into dictionary-encoded columns (memory a
     few times the file, never the file as text plus a list per record); records with the wrong
     number of fields are reported, never misread."""
@@ -471,13 +472,13 @@ def read_csv(path: Path, name: str | None = None) -> RawSheet:
     encoding = _encoding(path)
     for candidate in dict.fromkeys([encoding, "cp1252", "latin-1"]):
         try:
-            return _read_csv(path, name, candidate)
+            return _read_csv(path, name, candidate, max_cells)
         except UnicodeDecodeError:
             continue
     raise LoaderError(Problem("file.encoding", file=name))
 
 
-def _read_csv(path: Path, name: str, encoding: str) -> RawSheet:
+def _read_csv(path: Path, name: str, encoding: str, max_cells: int | None = None) -> RawSheet:
     sheet = Path(name).stem
     with path.open(encoding=encoding, newline="", errors="strict") as fh:
         delim = sniff_delimiter(fh.read(64 * 1024))
@@ -486,7 +487,7 @@ def _read_csv(path: Path, name: str, encoding: str) -> RawSheet:
         records = _numbered(reader, name)
         first = list(itertools.islice(records, HEADER_SEARCH))
         width = next((len(rec) for _, rec in first if sum(1 for c in rec if c.strip()) >= 2), None)
-        builder = _Builder()
+        builder = _Builder(max_cells, name, sheet)
         problems: list[Problem] = []
         for ln, rec in itertools.chain(first, records):
             if not any(c.strip() for c in rec):
@@ -524,21 +525,34 @@ def _numbered(reader: Any, name: str) -> Iterator[tuple[int, list[str]]]:
 
 
 class _Builder:
-    """Rows in, dictionary-encoded columns out: a 4-byte code per cell and each distinct value once."""
+    """Rows in, dictionary-encoded columns out: a 4-byte code per cell and each distinct value once.
 
-    def __init__(self) -> None:
+    The grid is as wide as the widest row and as tall as the rows so far: one line of 60.000 fields
+    under 100.000 short ones would make 6 billion codes. Past Excel's 16.384 columns or max_cells
+    cells it stops, before it allocates.
+    """
+
+    def __init__(self, max_cells: int | None = None, file: str = "", sheet: str = "") -> None:
         # Per column: text -> code, (type, value) -> code for typed cells, the values, the codes.
         self.columns: list[tuple[dict[str, int], dict[tuple[type, object], int], list[Any], array]] = []
         self.row_numbers = array("q")
         self.lengths = array("q")
+        self.max_cells = max_cells if max_cells is not None else Limits().max_cells
+        self.file, self.sheet_name = file, sheet
 
     @property
     def n(self) -> int:
         return len(self.row_numbers)
 
     def add(self, row_no: int, cells: list[object]) -> None:
-        """Append one non-blank row."""
+        """Append one non-blank row; LoaderError('file.dimensions') when the grid would pass the limits."""
         n = self.n
+        width = max(len(self.columns), len(cells))
+        if width > EXCEL_MAX_COLS or (n + 1) * width > self.max_cells:
+            dims = f"{n + 1:,} x {width:,}".replace(",", ".")
+            raise LoaderError(
+                Problem("file.dimensions", file=self.file, params={"sheet": self.sheet_name, "dims": dims})
+            )
         while len(self.columns) < len(cells):
             self.columns.append(({}, {}, [None], array("i", bytes(4 * n))))
         for ci, (texts, typed, values, codes) in enumerate(self.columns):

@@ -19,6 +19,7 @@ from loaders.kinds import KINDS, LOAD_ORDER, Field, Kind
 from loaders.parse import clean_text, header_parts, normalise_header
 from loaders.problems import Problem
 from loaders.read import Column, RawSheet
+from translations import LANGS
 
 HEADER_SEARCH_ROWS = 20
 _SPLIT = re.compile(r"[\n\r/()\[\],;]+")
@@ -120,7 +121,9 @@ class Shaped:
 
 
 def _synonyms(f: Field) -> set[str]:
-    return {normalise_header(s) for s in f.synonyms}
+    """The headers that mean f: its synonyms, and its label in every language (a template or a
+    download in English comes back with English headers, "Region's share", "Amount added")."""
+    return {normalise_header(s) for s in f.synonyms} | {normalise_header(f.label_in(lang)) for lang in LANGS}
 
 
 _SYN: dict[tuple[str, str], set[str]] = {

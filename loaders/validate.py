@@ -18,11 +18,10 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pac
 
 from loaders import parse as P
 from loaders.problems import Problem
-from loaders.read import Column, spread
+from loaders.read import spread
 from loaders.shape import Section, Shaped, Skip
 from store.tables import TABLES
 
@@ -33,10 +32,6 @@ DEFAULT_EUR_DKK = Decimal("7.46")
 _AMOUNT_LIMIT = Decimal(10) ** 16  # DECIMAL(18,2)
 _PLAIN_NUMBER = re.compile(r"^[\s\d.,\-−+]+$")
 _CORDIS_HEADERS = {"ecmaxcontribution", "frameworkprogramme", "totalcost", "eccontribution"}
-# CPR numbers (ddmmyy-xxxx): sensitive personal data that must never be stored.
-_CPR_HEADER = re.compile(r"cpr|personnummer|personnr|civilregistreringsnummer")
-_CPR_DASH = r"^\s*[0-9]{6}-[0-9]{4}\s*$"
-_CPR_PLAIN = r"^\s*[0-9]{10}\s*$"
 
 
 def eur_rate() -> Decimal:
@@ -298,15 +293,7 @@ def validate(shaped: Shaped, set_values: dict[str, str] | None = None, *, replac
                                    params={"field_label": f.label, "code": e.code})])  # fmt: skip
     out.settings = settings
 
-    cpr = _cpr_columns(shaped)
-    if cpr:
-        return refuse(
-            [
-                Problem("sheet.cpr", file=sheet.file, sheet=sheet.sheet, row=shaped.header_row, column=c)
-                for c in cpr
-            ]
-        )
-
+    # CPR numbers were looked for before: a file holding any is refused whole (loaders/cpr.py).
     v = Values(shaped, settings.get("fx_rate") or eur_rate(), replace)
     _drop_label_columns(shaped, v)
     missing = _missing_columns(shaped, settings)
@@ -337,48 +324,6 @@ def validate(shaped: Shaped, set_values: dict[str, str] | None = None, *, replac
 
 def _empty(kind: Kind) -> pa.Table:
     return TABLES[kind.table].arrow_schema().empty_table()
-
-
-def _cpr_columns(shaped: Shaped) -> list[str]:
-    """Columns whose header or cells look like CPR numbers (header names them, or ddmmyy-xxxx)."""
-    sheet = shaped.sheet
-    header = sheet.row(shaped.header_pos)
-    below = np.arange(shaped.header_pos + 1, sheet.n)
-    found = []
-    for ci, col in enumerate(sheet.columns):
-        name = header[ci] if ci < len(header) and isinstance(header[ci], str) else None
-        if name and _CPR_HEADER.search(P.normalise_header(name)):
-            found.append(name)
-            continue
-        if not len(below):
-            continue
-        codes = col.codes[below]
-        dash = _masked(col, _CPR_DASH)
-        plain = _masked(col, _CPR_PLAIN)
-        filled = int((~col.blank[codes]).sum())
-        n_dash, n_plain = int(dash[codes].sum()), int(plain[codes].sum())
-        if n_dash or (filled and n_plain * 2 >= filled and n_plain >= 2):
-            found.append(name or _letters(ci))
-    return found
-
-
-def _masked(col: Column, pattern: str) -> np.ndarray:
-    """Cells matching pattern whose first six digits are a date (ddmmyy), per distinct value."""
-    m = pac.fill_null(pac.match_substring_regex(col.texts, pattern), False).to_numpy(zero_copy_only=False)
-    for j in np.flatnonzero(m).tolist():
-        digits = re.sub(r"\D", "", str(col.texts[j]))
-        dd, mm = int(digits[:2]), int(digits[2:4])
-        m[j] = 1 <= dd <= 31 and 1 <= mm <= 12
-    return m
-
-
-def _letters(ci: int) -> str:
-    out = ""
-    ci += 1
-    while ci:
-        ci, r = divmod(ci - 1, 26)
-        out = chr(65 + r) + out
-    return out
 
 
 def _drop_label_columns(shaped: Shaped, v: Values) -> None:
@@ -599,6 +544,15 @@ def _duplicate_keys(kind: Kind, columns: dict[str, Any], v: Values) -> list[str]
     n = v.n
     ids = [_ids(columns[k], n) if k in columns else np.full(n, -1, np.int64) for k in kind.key]
     ok = np.all([c >= 0 for c in ids], axis=0) if ids else np.zeros(n, bool)
+    # A row without its whole key cannot be stored (the key columns are NOT NULL): it is rejected
+    # here with the field that lacks, not at commit, where it would undo the whole file.
+    for i in np.flatnonzero(~ok & ~v.bad).tolist():
+        lacking = next(k for k, c in zip(kind.key, ids, strict=True) if c[i] < 0)
+        v.err(
+            i,
+            "value.required",
+            next((f.name for f in kind.fields if f.stored_in == lacking), kind.fields[0].name),
+        )
     ok &= ~v.bad
     pos = np.flatnonzero(ok)
     key = np.zeros(len(pos), dtype=np.int64)

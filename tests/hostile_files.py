@@ -53,6 +53,39 @@ def sparse_cells(tmp: Path, dimension: bytes | None = None) -> Path:
     return _rezip(src, tmp / ("sparse_false_dim.xlsx" if dimension else "sparse.xlsx"), {SHEET1: xml})
 
 
+def _far_rows(tmp: Path, rows: bytes, name: str) -> Path:
+    """The member list with `rows` added at the end of its sheet, and no <dimension>."""
+    src = _members(tmp)
+    xml = _sheet_xml(src)
+    start = xml.index(b"<dimension")
+    xml = xml[:start] + xml[xml.index(b">", start) + 1 :]
+    return _rezip(src, tmp / name, {SHEET1: xml.replace(b"</sheetData>", rows + b"</sheetData>")})
+
+
+_X = b"<is><t>x</t></is></c></row>"
+# The same far cell as sparse_cells, written as XML allows and calamine reads, where the old scan
+# looked only for r="..." in capitals.
+FAR_CELL_FORMS = {
+    "single quotes": b"<row r='1048576'><c r='XFD1048576' t='inlineStr'>" + _X,
+    "spaces around '='": b'<row r = "1048576"><c r = "XFD1048576" t = "inlineStr">' + _X,
+    "lower case": b'<row r="1048576"><c r="xfd1048576" t="inlineStr">' + _X,
+    "a reference in a character reference": b'<row r="1048576"><c r="&#88;FD1048576" t="inlineStr">' + _X,
+    "a prefix": b'<x:row r="1048576"><x:c r="XFD1048576" t="inlineStr"><x:is><x:t>x</x:t></x:is></x:c></x:row>',
+    "a quoted '>' before r": b'<row r="1048576"><c foo="a>b" r="XFD1048576" t="inlineStr">' + _X,
+    # A cell without r takes its row's number and its place in the row.
+    "a wide cell, and one without r in row 1048576": (
+        b'<row r="999"><c r="XFD999" t="inlineStr">' + _X + b'<row r="1048576"><c t="inlineStr">' + _X
+    ),
+    "16.384 cells without r in row 1048576": b'<row r="1048576">' + b"<c><v>1</v></c>" * 16_384 + b"</row>",
+}
+
+
+def far_cell(tmp: Path, form: str) -> Path:
+    """A cell at XFD1048576 written in one of FAR_CELL_FORMS."""
+    slug = "".join(c if c.isalnum() else "_" for c in form)
+    return _far_rows(tmp, FAR_CELL_FORMS[form], f"far_{slug}.xlsx")
+
+
 def _forge_sizes(path: Path, member: str, size: int) -> None:
     """Rewrite the local and central headers so member claims `size` uncompressed bytes."""
     data = bytearray(path.read_bytes())
@@ -182,6 +215,10 @@ def _append_raw_member(path: Path, name: str, raw: bytes, declared: int) -> None
 CLASSES: dict[str, Callable[[Path], Path]] = {
     "sparse cell at XFD1048576, no dimension": sparse_cells,
     "sparse cell, false small dimension": lambda tmp: sparse_cells(tmp, b"A1:C2"),
+    **{
+        f"far cell written with {form}": (lambda tmp, form=form: far_cell(tmp, form))
+        for form in FAR_CELL_FORMS
+    },
     "zip lying about its sizes, 3.000.001 rows": lambda tmp: lying_zip(tmp, 3_000_001),
     "deflate bomb, 1,2 GB of spaces": deflate_bomb,
     "DOCTYPE after a 70 KB comment": doctype_after_comment,

@@ -20,7 +20,7 @@ from loaders.ingest import examine_isolated, ingest_file
 from loaders.isolate import Limits, run_isolated
 from loaders.problems import LoaderError
 from loaders.read import read_csv
-from loaders.safety import check_file, member_chunks
+from loaders.safety import XLS_MAX_CELLS, check_file, member_chunks
 from tests import hostile_files as H
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -64,6 +64,26 @@ def test_one_cell_at_xfd1048576_is_refused_by_what_the_sheet_holds_before_any_re
     assert "Deltagere" in e.problem.message() and "1.048.576 x 16.384" in e.problem.message()
 
 
+@pytest.mark.parametrize("form", list(H.FAR_CELL_FORMS))
+def test_a_far_cell_is_found_however_the_xml_writes_its_reference(tmp_path, no_reader, form):
+    """Quotes, spaces, case, character references, prefixes, a quoted '>', cells without r: each
+    is XML a reader accepts, and each asked it for 512 GiB past the old scan."""
+    e = refused(H.far_cell(tmp_path, form), "file.dimensions")
+    assert e.problem.params == {"sheet": "Deltagere", "dims": "1.048.576 x 16.384"}
+
+
+def test_cells_without_references_are_placed_as_a_reader_places_them(tmp_path):
+    """Rows without r follow the row before; a cell without r takes the next place in its row:
+    a sheet written so is read, and its size counted exactly."""
+    rows = b"".join(b"<row>" + b"<c><v>%d</v></c>" % i * 3 + b"</row>" for i in range(5))
+    f = H._far_rows(tmp_path, rows, "no_refs.xlsx")
+    assert check_file(f, max_cells=16 * 3) == "xlsx"  # 11 rows of the list, then 5 more, 3 wide
+    e = refused(f, "file.dimensions", max_cells=16 * 3 - 1)
+    assert e.problem.params["dims"] == "16 x 3"
+    (sheet,) = read_mod.read_file(f)  # where the reader puts them
+    assert sheet.rows[-2:] == [(15, [3.0, 3.0, 3.0]), (16, [4.0, 4.0, 4.0])]
+
+
 def test_a_declared_huge_dimension_is_not_trusted_either_way(tmp_path):
     """A <dimension> that claims the whole grid over three cells is only a claim: the sheet reads."""
     src = H._members(tmp_path)
@@ -88,15 +108,24 @@ def test_the_server_lives_on_when_a_reader_is_asked_for_too_much(tmp_path):
     )
 
 
-def test_a_child_that_runs_out_of_time_is_stopped(tmp_path):
+def _slow(progress=None):
+    """Sleeps far past any test's wall limit (module level: the helper gets it by pickle)."""
     import time
 
-    def slow(progress=None):
-        time.sleep(30)
+    time.sleep(30)
 
+
+@pytest.mark.parametrize("threaded", [False, True], ids=["forked-directly", "through-the-helper"])
+def test_a_child_that_runs_out_of_time_is_stopped(threaded, monkeypatch):
+    """Both ways a child is made: forked by a single-threaded command line, and by the helper
+    process of a threaded server (which is what pytest-xdist's threads look like)."""
+    import threading
+    import time
+
+    monkeypatch.setattr(threading, "active_count", lambda: 2 if threaded else 1)
     started = time.monotonic()
     with pytest.raises(LoaderError) as e:
-        run_isolated(slow, (), limits=Limits(wall_seconds=1))
+        run_isolated(_slow, (), limits=Limits(wall_seconds=1))
     assert e.value.problem.code == "file.limit" and time.monotonic() - started < 10
 
 
@@ -190,14 +219,129 @@ def test_the_csv_reader_streams_and_numbers_lines_as_the_file_has_them(tmp_path)
     assert sheet.rows[2][1] == ["Bo", "Læge", "OUH"]
 
 
-def test_a_legacy_xls_grid_is_read_within_the_childs_limit_and_the_server_lives_on(tmp_path):
-    f = H.xls_far_cell(tmp_path)
+def _cli_peak(tmp_path: Path, f: Path, *extra: str) -> tuple[int, int, dict]:
     code, peak, out = _peak_kb(
-        "-m", "loaders", "ingest", str(f), "--db", str(tmp_path / "c.sqlite"), "--json", "--kind", "participants",
-        "--set", "network=AI",
+        "-m", "loaders", "ingest", str(f), "--db", str(tmp_path / f"{f.stem}.sqlite"), "--json", *extra
     )  # fmt: skip
-    assert code == 1 and json.loads(out)["files"][0]["status"] == "rejected"
-    assert peak < Limits().memory_mb * 1024
+    return code, peak, json.loads(out)
+
+
+def test_a_legacy_xls_grid_past_its_cell_cap_is_refused_before_it_is_read_in_the_memory_of_a_small_file(
+    tmp_path,
+):
+    """One cell at (65535, 255) asked calamine for a grid of 16,7 million cells (1,1 GB): the cell
+    records say so before any reader runs, and the command line refusing it needs no more memory
+    than it needs to read a small .xls."""
+    small = tmp_path / "small"
+    small.mkdir()
+    import xlwt
+
+    wb = xlwt.Workbook()
+    ws = wb.add_sheet("Ark1")
+    for j, h in enumerate(["Navn", "Titel"]):
+        ws.write(0, j, h)
+    ws.write(1, 0, "Anna Pors")
+    wb.save(str(small / "small.xls"))
+    args = ("--kind", "participants", "--set", "network=AI")
+    _, baseline, _ = _cli_peak(small, small / "small.xls", *args)
+    code, peak, doc = _cli_peak(tmp_path, H.xls_far_cell(tmp_path), *args)
+    assert code == 1
+    [e] = doc["files"][0]["errors"]
+    assert (e["code"], e["sheet"]) == ("file.dimensions", None) and "65.536 x 256" in e["message"]
+    assert peak - baseline < 64 * 1024, (peak, baseline)  # KB: the grid was never allocated
+
+
+@pytest.mark.parametrize("col, fits", [(60, True), (61, False)])
+def test_the_xls_cell_cap_is_counted_from_the_cell_records(tmp_path, col, fits):
+    """65.536 rows x 61 columns is within the 4 million cells a legacy sheet may span; 62 is not."""
+    import xlwt
+
+    wb = xlwt.Workbook()
+    ws = wb.add_sheet("Ark1")
+    ws.write(0, 0, "Navn")
+    ws.write(65535, col, 1)
+    f = tmp_path / "edge.xls"
+    wb.save(str(f))
+    assert 61 * 65_536 <= XLS_MAX_CELLS < 62 * 65_536
+    if fits:
+        assert check_file(f) == "xls"
+    else:
+        assert refused(f, "file.dimensions").problem.params == {"sheet": "Ark1", "dims": "65.536 x 62"}
+
+
+# ---------------------------------------------------------------- 5 memory while building, one child at a time
+
+
+def wide_line_csv(tmp: Path, lines: int = 100_000, fields: int = 60_000) -> Path:
+    out = tmp / "wide_line.csv"
+    with out.open("w") as fh:
+        fh.write("x\n" * lines)
+        fh.write("x;" * (fields - 1) + "x\n")
+    return out
+
+
+def test_a_csv_line_of_60000_fields_under_100000_short_ones_is_refused_while_the_grid_is_built(tmp_path):
+    """0,8 MB drove the child to 2,6 GB (a 60.000-column grid of 100.000 rows) before its memory
+    limit stopped it: refused by its width, as the grid is built, well within half a gigabyte."""
+    f = wide_line_csv(tmp_path)
+    assert f.stat().st_size < 1_000_000
+    with pytest.raises(LoaderError) as e:
+        examine_isolated(f, limits=Limits(memory_mb=512))
+    assert e.value.problem.code == "file.dimensions", e.value.problem.as_dict()
+    assert e.value.problem.params == {"sheet": "wide_line", "dims": "100.001 x 60.000"}
+
+
+def test_a_csv_grid_past_max_cells_is_refused_while_it_is_built(tmp_path):
+    f = wide_line_csv(tmp_path, lines=1_000, fields=1_000)
+    with pytest.raises(LoaderError) as e:
+        read_csv(f, max_cells=1_000_000)
+    assert e.value.problem.params["dims"] == "1.001 x 1.000"
+    assert read_csv(f, max_cells=1_001_000).n == 1_001
+
+
+def _oom_score(progress=None) -> str:
+    with open("/proc/self/oom_score_adj") as fh:
+        return fh.read().strip()
+
+
+def test_the_kernel_kills_a_parsing_child_before_the_server(monkeypatch):
+    import threading
+
+    monkeypatch.setattr(threading, "active_count", lambda: 1)
+    assert run_isolated(_oom_score, (), limits=Limits()) == "1000"
+    assert _oom_score() != "1000"  # the parent keeps its place
+
+
+def _timed(seconds: float, progress=None) -> tuple[float, float]:
+    """Its own start and end (CLOCK_MONOTONIC: one clock for every process on the machine)."""
+    import time
+
+    start = time.monotonic()
+    time.sleep(seconds)
+    return start, time.monotonic()
+
+
+def test_one_parsing_child_at_a_time_and_a_waiting_upload_gets_its_whole_wall_clock():
+    """Two uploads at once in a threaded server: the second child starts when the first has ended,
+    and its wall limit (2 s) counts from then, so both finish though together they take 3 s."""
+    import threading
+
+    out: list[object] = [None, None]
+
+    def upload(i: int) -> None:
+        try:
+            out[i] = run_isolated(_timed, (1.5,), limits=Limits(wall_seconds=2))
+        except LoaderError as e:
+            out[i] = e.problem.code
+
+    threads = [threading.Thread(target=upload, args=(i,)) for i in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert all(isinstance(r, tuple) for r in out), out
+    (a0, a1), (b0, b1) = sorted(out)  # type: ignore[arg-type]
+    assert a1 <= b0, out  # one after the other
 
 
 def test_every_hostile_class_leaves_the_store_as_it_was(tmp_path, con):
