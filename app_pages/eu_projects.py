@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dashboard import charts, queries, widgets
+from dashboard import charts, glossary, queries, widgets
 from dashboard import format as fmt
 from dashboard.filters import current
 from dashboard.i18n import lang, t
@@ -16,9 +16,11 @@ widgets.guard_empty(f, projects)
 n_projects, share, budget, unknown = queries.eu_totals(f)
 c = st.columns(3)
 c[0].metric(t("Projekter"), fmt.number(n_projects, L))
-c[1].metric(t("Regionens andel i alt"), fmt.amount(share, L))
+c[1].metric(glossary.word("region_share"), fmt.amount(share, L), help=glossary.help_text("region_share"))
 c[2].metric(t("Samlet budget (kendte)"), fmt.amount(budget, L),
             help=t("Projekter uden oplyst budget tæller ikke med") + f": {unknown}")  # fmt: skip
+if note := glossary.not_followed(queries.ignored_filters("eu_projects_v", f)):
+    st.caption(note)
 
 picked = widgets.chart(charts.eu_budget_vs_share(projects, L), "budget")
 widgets.source("eu_projects_v", f, "budget")
@@ -60,7 +62,7 @@ def build(frame):
             "partners",
         ]
     ]
-    out.columns = [t("Akronym"), t("Titel"), t("Program"), t("Type"), t("Region"), t("Samlet budget"), t("Regionens andel"),
+    out.columns = [t("Akronym"), t("Titel"), t("Program"), t("Type"), t("Region"), t("Samlet budget"), glossary.word("region_share"),
                      t("Periode"), t("Lead partner"), t("Land"), t("Antal partnere")]  # fmt: skip
     return out
 

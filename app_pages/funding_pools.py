@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dashboard import charts, pools_view, queries, widgets
+from dashboard import charts, glossary, pools_view, queries, widgets
 from dashboard import format as fmt
 from dashboard.filters import current
 from dashboard.i18n import lang, t
@@ -23,6 +23,8 @@ c[1].caption(t("heraf udbetalt") + " " + fmt.amount(years["paid_dkk"].sum(), L))
 c[2].metric(
     t("Resterende"), fmt.amount(years["remaining_dkk"].sum(min_count=1), L), help=pools_view.term("remaining")
 )
+if note := glossary.not_followed(queries.ignored_filters("allocations_v", f)):
+    st.caption(note)
 
 widgets.plot(charts.pool_capacity(years, L), "capacity")
 widgets.source("pools_v", f, "capacity")

@@ -5,7 +5,7 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from dashboard import charts, queries, widgets
+from dashboard import charts, glossary, queries, widgets
 from dashboard import format as fmt
 from dashboard.filters import current
 from dashboard.i18n import lang, t
@@ -16,21 +16,38 @@ st.title(t("Netværksaktivitet"))
 meetings = queries.meetings(f)
 widgets.guard_empty(f, meetings)
 
+# Active, inactive? and ended as the overview, the annex and the glossary count them: measured at
+# today, or at the last day of the period when the filters end before today.
+today = dt.date.today().isoformat()
+status = queries.network_status(f, today)
+day = queries.reference_day(f, today)
+named = {s: list(status[status["status"] == s]["network"]) for s in ("active", "inactive", "ended")}
+c = st.columns(3)
+for col, key, word, term in zip(
+    c, ("active", "inactive", "ended"), (glossary.word("active_networks"), t("Inaktive?"), t("Ophørte")),
+    ("active_networks", "inactive", "ended"), strict=True,
+):  # fmt: skip
+    col.metric(word, fmt.number(len(named[key]), L), help=glossary.help_text(term))
+if day != today:
+    st.caption(
+        t("Målt pr. {day}, den sidste dag i perioden.").format(
+            day=fmt.date_long(dt.date.fromisoformat(day), L)
+        )
+    )
+# Ended networks are history; a network without a meeting for a year and no end date is asked
+# about ('inaktivt?'), never shown as thousands of days overdue; the active ones are measured.
+widgets.names_note(
+    st.info, t("Inaktive? Intet møde i over et år og ingen slutdato"), named["inactive"],
+    t("Er de ophørt, så sæt slutdatoen i netværksarket eller på siden Data."),
+)  # fmt: skip
+
 widgets.filter_chart(charts.meetings_timeline(meetings, L), "timeline", "network")
 widgets.source("meetings_v", f, "timeline")
 
-cad = queries.cadence(f, dt.date.today().isoformat())
+cad = queries.cadence(f, day)
 if not cad.empty:
-    # Ended networks are history; a network without a meeting for a year and no end date is asked
-    # about ('inaktivt?'), never shown as thousands of days overdue; the rest are measured.
-    ended = cad["ended"].notna()
-    quiet = ~ended & (cad["days_since"] > 365)
-    active = cad[~ended & ~quiet]
+    active = cad[cad["network"].isin(named["active"])]
     late = active[active["days_since"] > active["target_months"].astype(float) * 30.4]
-    widgets.names_note(
-        st.info, t("Inaktive? Intet møde i over et år og ingen slutdato"), list(cad[quiet]["network"]),
-        t("Er de ophørt, så sæt slutdatoen i netværksarket eller på siden Data."),
-    )  # fmt: skip
     widgets.names_note(
         st.warning, t("Over mødekadencen"), list(late.sort_values("days_since", ascending=False)["network"])
     )

@@ -32,7 +32,10 @@ if st.toggle(
     value=total <= 500,
     key="show_graph",
 ):
-    widgets.plot(charts.network_graph(queries.graph_edges(f), L, projects=queries.graph_projects(f)), "graph")
+    widgets.plot(
+        charts.network_graph(queries.graph_edges(f, t("Deltager")), L, projects=queries.graph_projects(f)),
+        "graph",
+    )
 
 if not names:
     # A committee member sees people as counts: per organisation and network, no names or titles.

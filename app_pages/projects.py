@@ -48,6 +48,7 @@ if chosen is None:
         st.info(t("Intet matcher filtrene. Ret filtrene i sidepanelet, eller nulstil dem."))
         st.stop()
     st.subheader(t("Projektregister"))
+    projects_view.totals(f)
     total = queries.project_count(f)
     if total > len(reg):  # a national store: the projects with the most money, the download has all
         st.caption(

@@ -19,11 +19,14 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard import format as fmt
+from dashboard.glossary import TERMS
 from translations import N_
 from translations import gettext as _
 
 OKABE_ITO = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442", "#000000"]
 GREY = "#767676"  # 4.5:1 on white
+INK = "#1f1f1f"  # text on a light bar (white text is for dark bars only)
+REGION_SHARE = TERMS["region_share"][0]  # the glossary's one word for the region's EU share
 # Series never differ by colour alone (WCAG 1.4.1): bars also by fill pattern, points by symbol,
 # lines by dash, each in the order of the palette.
 PATTERNS = ["", "/", ".", "x", "\\", "+", "-", "|"]
@@ -485,30 +488,36 @@ def _largest(df: pd.DataFrame, top: int) -> pd.DataFrame:
 
 @_escapes_user_text
 def eu_budget_vs_share(df: pd.DataFrame, lang: str = "da", top: int = TOP_PROJECTS) -> go.Figure:
-    """Per project: total budget against the region's share, in mio. kr.; unknown totals say so."""
+    """Per project: total budget against the region's share, in mio. kr. on a linear axis (lengths
+    compare as the amounts do: 1,65 mio. is a sliver of 41 mio., never a third); each bar's amount
+    written beside it, unknown totals as 'ikke oplyst', the axis long enough for the largest label."""
     d = _largest(df, top)
     d = d.assign(name=d["acronym"].fillna(d["title"])).sort_values("region_share_dkk", na_position="first")
     unknown = fmt.unknown(lang)
+    share = _(REGION_SHARE, lang)
     fig = go.Figure()
     fig.add_bar(
         y=d["name"], x=_mio(d["total_budget_dkk"]), orientation="h", name=_("Samlet budget", lang),
         marker_color=OKABE_ITO[5], customdata=d["name"],
         text=[unknown if pd.isna(v) else fmt.amount(v, lang) for v in d["total_budget_dkk"]],
-        textposition="outside", cliponaxis=False,
+        textposition="outside", cliponaxis=False, textfont={"color": INK},
         hovertemplate="%{y}: " + _("samlet budget", lang) + " %{text}<extra></extra>",
     )  # fmt: skip
     fig.add_bar(
-        y=d["name"], x=_mio(d["region_share_dkk"]), orientation="h", name=_("Regionens andel", lang),
+        y=d["name"], x=_mio(d["region_share_dkk"]), orientation="h", name=share,
         marker_color=OKABE_ITO[0], marker_pattern_shape=PATTERNS[1], customdata=d["name"],
         text=[unknown if pd.isna(v) else fmt.amount(v, lang) for v in d["region_share_dkk"]],
-        textposition="outside", cliponaxis=False,
-        hovertemplate="%{y}: " + _("regionens andel", lang) + " %{text}<extra></extra>",
+        textposition="outside", cliponaxis=False, textfont={"color": INK},
+        hovertemplate="%{y}: " + share[:1].lower() + share[1:] + " %{text}<extra></extra>",
     )  # fmt: skip
     fig.update_layout(barmode="group", meta={"series": [1]})  # in words: the region's share
-    fig.update_xaxes(type="log")
-    return _layout(fig, _("Samlet budget og regionens andel pr. projekt", lang)
+    values = [v for v in _mio(d["total_budget_dkk"]) + _mio(d["region_share_dkk"]) if v is not None]
+    top_value = max(values, default=0.0) or 1.0
+    # Room right of the longest bar for its label ('828 mio. kr.' is ~12 characters): a third more.
+    fig.update_xaxes(type="linear", range=[0, top_value * 1.35], rangemode="tozero")
+    return _layout(fig, _("Samlet budget og regionens EU-andel pr. projekt", lang)
                    + _top_note(len(df), top, lang),
-                   _("mio. kr. (logaritmisk akse)", lang), None, height=max(300, 100 + 62 * len(d)))  # fmt: skip
+                   _("mio. kr.", lang), None, height=max(300, 100 + 62 * len(d)))  # fmt: skip
 
 
 @_escapes_user_text
@@ -566,7 +575,7 @@ def eu_by_programme(df: pd.DataFrame, lang: str = "da") -> go.Figure:
             hovertemplate="%{y}: %{text}<extra></extra>",
         )
     )  # fmt: skip
-    return _layout(fig, _("Regionens andel pr. program", lang),
+    return _layout(fig, _("Regionens EU-andel pr. program", lang),
                    _("mio. kr.", lang), None, height=max(220, 90 + 40 * len(d)))  # fmt: skip
 
 
@@ -593,7 +602,7 @@ def eu_share_per_year(df: pd.DataFrame, lang: str = "da", top: int = 8) -> go.Fi
         )  # fmt: skip
     fig.update_layout(barmode="stack")
     fig.update_xaxes(dtick=1)
-    return _layout(fig, _("EU-midler pr. år (regionens andel fordelt jævnt over projektårene)", lang),
+    return _layout(fig, _("Regionens EU-andel pr. år (fordelt jævnt over projektårene)", lang),
                    _("År", lang), _("mio. kr.", lang))  # fmt: skip
 
 
@@ -634,16 +643,26 @@ def pool_use(df: pd.DataFrame, lang: str = "da", top: int = 30) -> go.Figure:
     names = [f"{p} {y}" for p, y in zip(d["pool"], d["year"], strict=True)]
     keys = [f"{p}|{y}" for p, y in zip(d["pool"], d["year"], strict=True)]
     fig = go.Figure()
-    for i, (col, name, color) in enumerate((("paid_dkk", _("Udbetalt", lang), OKABE_ITO[2]),
-                                            ("granted_dkk", _("Bevilget", lang), OKABE_ITO[0]),
-                                            ("remaining_dkk", _("Resterende", lang), "#8c8c8c"))):  # fmt: skip
+    # 'Bevilget i alt' (the glossary) is paid plus granted-not-yet-paid: the middle bar is the latter
+    # and says so. Each bar's label is in the ink that reads on it: dark on the green and on the light
+    # grey remainder (outlined, so it stands out from the page), white on the blue.
+    series = (
+        ("paid_dkk", _("Udbetalt", lang), OKABE_ITO[2], INK, None),
+        ("granted_dkk", _("Bevilget, ikke udbetalt", lang), OKABE_ITO[0], "white", None),
+        ("remaining_dkk", _("Resterende", lang), "#d9d9d9", INK, GREY),
+    )
+    for i, (col, name, color, ink, outline) in enumerate(series):
         vals = d[col].where(d[col].isna() | (d[col] > 0), 0) if col == "remaining_dkk" else d[col]
         fig.add_bar(
             y=names, x=_mio(vals), name=name, orientation="h", marker_color=color,
-            marker_pattern_shape=PATTERNS[i], customdata=keys,
-            text=[fmt.amount(v, lang) for v in d[col]], hovertemplate="%{y}: " + name.lower() + " %{text}<extra></extra>",
+            marker_pattern={"shape": PATTERNS[i], "fgopacity": 0.4, **({"fgcolor": GREY} if outline else {})},
+            marker_line={"color": outline or color, "width": 1 if outline else 0}, customdata=keys,
+            text=[fmt.amount(v, lang) for v in d[col]], textposition="inside", insidetextanchor="middle",
+            insidetextfont={"color": ink}, constraintext="inside",
+            hovertemplate="%{y}: " + name.lower() + " %{text}<extra></extra>",
         )  # fmt: skip
-    fig.update_layout(barmode="stack")
+    # A label that does not fit its bar at a readable size is left out (the hover and the table have it).
+    fig.update_layout(barmode="stack", uniformtext={"minsize": 10, "mode": "hide"})
     note = _top_note(len(df), top, lang, N_("seneste"))
     return _layout(fig, _("Bevilget, udbetalt og resterende pr. pulje og år", lang) + note,
                    _("mio. kr.", lang), None, height=max(260, 90 + 26 * len(d)))  # fmt: skip

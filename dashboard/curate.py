@@ -1,7 +1,8 @@
 """Changes staff make on the data page without a sheet of their own: a network's end date, and the
-organisation list (merge a name into an organisation, keep it apart, split an alias off). Each is
-written as the small sheet staff would have uploaded and goes through the same loader path, so it
-is a batch of its own: in the history, traced to its rows, and undone like any upload."""
+organisation list (merge a name into an organisation, keep it apart, split an alias off, rename an
+organisation). Each is written as the small sheet staff would have uploaded and goes through the
+same loader path, so it is a batch of its own: in the history, traced to its rows, and undone like
+any upload. A rename is the one change no sheet can say: loaders.rename makes its batch."""
 
 from __future__ import annotations
 
@@ -14,9 +15,11 @@ import duckdb
 from openpyxl import Workbook
 
 from dashboard import upload
+from dashboard.i18n import t
 from loaders.ingest import Options
 from loaders.kinds import KINDS
 from loaders.parse import normalise_name
+from loaders.rename import moved_names, rename_organisation
 
 SIMILAR = 0.8  # as close as the loader's own warning about a similar organisation
 
@@ -82,3 +85,26 @@ def suggestions(names: list[tuple[str, int]], canonical: list[str]) -> list[tupl
         if close:
             out.append((name, known[close[0]], uses))
     return sorted(out, key=lambda x: (-x[2], x[0]))
+
+
+def rename(con: duckdb.DuckDBPyConnection, old: str, new: str, *, user: str, lang: str) -> Done:
+    """Rename an organisation (loaders.rename): every name written for `old` now means `new`; one
+    batch, undone like any upload and replayed by a rebuild."""
+    old, new = old.strip(), new.strip()
+    if not old or not new or old == new:
+        return Done(False, t("Skriv det nye navn på organisationen.", lang))
+    wanted = moved_names(con, old, new)
+    content = sheet("org_aliases", ["alias", "canonical", "sector"], [[a, new, None] for a in wanted], lang)
+    batch = rename_organisation(
+        con, old, new, user=user, content=content,
+        file_name=t("omdøb {old}", lang).format(old=old) + ".xlsx", sheet=KINDS["org_aliases"].label_in(lang),
+    )  # fmt: skip
+    if batch is None:
+        return Done(False, t("'{old}' er ikke en organisation på listen.", lang).format(old=old))
+    return Done(
+        True,
+        t("'{old}' hedder nu '{new}' ({n} navne flyttet, indlæsning {batch}).", lang).format(
+            old=old, new=new, n=len(wanted), batch=batch
+        ),
+        (batch,),
+    )

@@ -1,6 +1,7 @@
 """The data page's tab for networks and organisations: end a network, and keep the organisation list
-(merge a name written another way into its organisation, keep it apart, split an alias off). Each
-change is a batch (dashboard/curate.py): in the history, and undone there like any upload."""
+(merge a name written another way into its organisation, keep it apart, split an alias off, rename
+an organisation). Each change is a batch (dashboard/curate.py): in the history, and undone there
+like any upload."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from dashboard import access, curate, db, queries, safe, widgets
+from dashboard import access, charts, curate, db, queries, safe, widgets
 from dashboard.i18n import lang, t
 
 SHOWN = 15  # suggestions shown at once: the most used names first
@@ -107,11 +108,12 @@ def _organisations(con: Any, L: str) -> None:
     else:
         st.caption(t("Ingen forslag: hvert navn er en organisation på listen, eller ligner ingen."))
 
+    _rename(con, L, names["canonical"])
     aliases: pd.DataFrame = names["aliases"]
     if aliases.empty:
         return
     st.markdown("##### " + t("Listen: navn som skrevet og organisationen"))
-    shown = aliases.rename(
+    shown = aliases.assign(sector=[charts.label(x, L) for x in aliases["sector"]]).rename(
         columns={"alias": t("Skrevet som"), "canonical": t("Organisation"), "sector": t("Sektor")}
     )
     widgets.table(shown, "aliases")
@@ -137,3 +139,24 @@ def _organisations(con: Any, L: str) -> None:
         st.session_state["split_pick"] = None
 
     c2.button(t("Skil fra"), key="split_go", disabled=chosen is None, on_click=split, args=(chosen,))
+
+
+def _rename(con: Any, L: str, canonical: list[str]) -> None:
+    """Give an organisation a new name: every name written for it follows, undone under Historik."""
+    if not canonical:
+        return
+    st.markdown("##### " + t("Omdøb en organisation"))
+    c1, c2, c3 = st.columns([3, 3, 2], vertical_alignment="bottom")
+    old = c1.selectbox(
+        t("Organisation"), canonical, index=None, key="rename_pick", placeholder=t("Vælg en organisation")
+    )
+    new = c2.text_input(t("Nyt navn"), key="rename_to", max_chars=200)
+
+    def rename() -> None:
+        _done(curate.rename(con, old, new, user=_user(), lang=L), f"{old} renamed {new}")
+        st.session_state["rename_pick"], st.session_state["rename_to"] = None, ""
+
+    ready = bool(old and new.strip() and new.strip() != old)
+    c3.button(t("Omdøb"), key="rename_go", disabled=not ready, on_click=rename)
+    if old and new.strip() in canonical and new.strip() != old:
+        st.caption(t("'{new}' findes allerede: de to organisationer bliver til én.").format(new=new.strip()))

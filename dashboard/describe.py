@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
+from babel.dates import format_date
 
 from dashboard import format as fmt
 from translations import gettext as _
@@ -137,6 +138,44 @@ def _described(fig: go.Figure) -> list[Any]:
     return [fig.data[i] for i in chosen] if chosen is not None else traces
 
 
+def _when(v: Any, key: str, monthly: bool, lang: str) -> str:
+    """A point of a time axis in words: 'november 2025' for a month, else as the table writes it."""
+    if monthly:
+        return format_date(pd.Timestamp(v).date(), "MMMM y", locale=fmt.LOCALE.get(lang, "da_DK"))
+    return key
+
+
+def _trend(keys: list[str], totals: dict[str, float], raw: dict[str, Any], mio: bool, lang: str) -> list[str]:
+    """The course of a time series in words: one point says its value; a flat series says it once;
+    otherwise from the first to the last value, and the peak when it lies between them."""
+    ordered = sorted(keys, key=lambda k: raw[k])
+    monthly = all(isinstance(raw[k], dt.date) and raw[k].day == 1 for k in keys) and len(keys) > 0
+    word = {k: _when(raw[k], k, monthly, lang) for k in ordered}
+    first, last = ordered[0], ordered[-1]
+    a, b = _format(totals[first], mio, lang), _format(totals[last], mio, lang)
+    if len(ordered) == 1:
+        return [_("Kun {first}: {a}", lang).format(first=word[first], a=a)]
+    if len({totals[k] for k in ordered}) == 1:
+        return [
+            _("Fra {first} til {last} er tallet {a} hver gang", lang).format(
+                first=word[first], last=word[last], a=a
+            )
+        ]
+    if totals[first] == totals[last]:
+        text = _("Fra {first} til {last} ender tallet, hvor det begyndte: {a}", lang).format(
+            first=word[first], last=word[last], a=a
+        )
+    else:
+        trend = _("stiger", lang) if totals[last] > totals[first] else _("falder", lang)
+        text = _("Fra {first} til {last} {trend} tallet fra {a} til {b}", lang).format(
+            first=word[first], last=word[last], trend=trend, a=a, b=b
+        )
+    peak = max(ordered, key=lambda k: totals[k])
+    if peak in (first, last):  # a peak at either end is said already
+        return [text]
+    return [text, _("Højest i {peak}: {v}", lang).format(peak=word[peak], v=_format(totals[peak], mio, lang))]
+
+
 def describe(fig: go.Figure, lang: str = "da", with_title: bool = True) -> str:
     """One or two sentences: what the chart shows, its largest and smallest items, and the trend
     over time where its axis is time (with_title=False: without the chart's title, for a page that
@@ -166,18 +205,8 @@ def describe(fig: go.Figure, lang: str = "da", with_title: bool = True) -> str:
     if len(names) > 1:
         parts.append(_("Serier: {names}", lang).format(names=", ".join(dict.fromkeys(names))))
     keys = list(totals)
-    if _is_time([raw[k] for k in keys]) and len(keys) > 1:
-        ordered = sorted(keys, key=lambda k: raw[k])
-        first, last = ordered[0], ordered[-1]
-        a, b = totals[first], totals[last]
-        trend = _("stiger", lang) if b > a else (_("falder", lang) if b < a else _("er uændret", lang))
-        parts.append(
-            _("Fra {first} til {last} {trend} tallet fra {a} til {b}", lang).format(
-                first=first, last=last, trend=trend, a=_format(a, mio, lang), b=_format(b, mio, lang)
-            )
-        )
-        peak = max(keys, key=lambda k: totals[k])
-        parts.append(_("Højest i {peak}: {v}", lang).format(peak=peak, v=_format(totals[peak], mio, lang)))
+    if _is_time([raw[k] for k in keys]):
+        parts += _trend(keys, totals, raw, mio, lang)
     else:
         big = max(keys, key=lambda k: totals[k])
         small = min(keys, key=lambda k: totals[k])

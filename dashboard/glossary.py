@@ -28,14 +28,24 @@ TERMS: dict[str, tuple[str, str]] = {
     ),
     "remaining": (N_("Resterende"), N_("Kapacitet minus bevilget i alt (søgte og afslåede tæller ikke).")),
     "region_share": (
-        N_("Regionens andel"),
-        N_("Den del af et EU-projekts budget, der går til regionen; ukendt er ukendt, aldrig 0."),
+        N_("Regionens EU-andel"),
+        N_(
+            "Den del af et EU-projekts budget, der går til regionen: de EU-midler, regionen henter hjem. "
+            "Ukendt er ukendt, aldrig 0."
+        ),
     ),
     "total_budget": (
         N_("Samlet budget"),
         N_("Hele EU-projektets budget for alle partnere; projekter uden oplyst budget tæller ikke med."),
     ),
-    "active_networks": (N_("Aktive netværk"), N_("Netværk med mindst ét møde i perioden.")),
+    "active_networks": (
+        N_("Aktive netværk"),
+        N_(
+            "Netværk uden slutdato, som har holdt mindst ét møde eller arrangement inden for det seneste år: "
+            "regnet fra i dag, eller fra periodens sidste dag, når filtrene slutter før i dag. De øvrige er "
+            "inaktive? eller ophørt."
+        ),
+    ),
     "inactive": (
         N_("Inaktivt?"),
         N_(
@@ -43,6 +53,7 @@ TERMS: dict[str, tuple[str, str]] = {
             "eller på siden Data."
         ),
     ),
+    "ended": (N_("Ophørt"), N_("Et netværk, hvis slutdato er nået.")),
     "participants": (N_("Deltagere"), N_("Forskellige personer i netværkene (en person i to netværk tæller én gang).")),
     "memberships": (N_("Medlemskaber"), N_("En person i et netværk; en person i to netværk er to medlemskaber.")),
     "organisations": (N_("Organisationer"), N_("Organisationer efter aliaslisten: navne skrevet forskelligt tæller én gang.")),
@@ -50,6 +61,28 @@ TERMS: dict[str, tuple[str, str]] = {
 }  # fmt: skip
 
 PAGE = "app_pages/glossary.py"
+
+# How the pages name each sidebar filter when they say a figure does not follow it.
+FILTER_WORDS = {
+    "region": N_("Region"), "network": N_("Netværk"), "year": N_("År"), "programme": N_("Program"),
+    "pool": N_("Pulje"), "organisation": N_("Organisation"),
+}  # fmt: skip
+
+
+def word(term: str, lang: str | None = None) -> str:
+    """The one word the pages, charts and annex use for a term, in the page's language (or lang)."""
+    return t(TERMS[term][0], lang)
+
+
+def not_followed(names: tuple[str, ...], lang: str | None = None) -> str:
+    """'Følger ikke filteret Organisation.': said under a figure the chosen filters do not narrow."""
+    if not names:
+        return ""
+    words = ", ".join(t(FILTER_WORDS[n], lang) for n in names)
+    one = len(names) == 1
+    return (
+        t("Følger ikke filteret {names}.", lang) if one else t("Følger ikke filtrene {names}.", lang)
+    ).format(names=words)
 
 
 def help_text(term: str) -> str:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard import charts, queries, safe, widgets
+from dashboard import charts, glossary, queries, safe, widgets
 from dashboard import format as fmt
 from dashboard.i18n import lang, t
 from dashboard.queries import Filters
@@ -17,6 +17,31 @@ HOW = {
     "named": N_("Navngivet på projektet"),
     "network": N_("Medlem af et netværk, arbejder hos organisationen"),
 }
+# The people of a project come in two kinds that must never read as one: those a source names on
+# the project, and the members of our networks who work at its organisations (who may never have
+# heard of it). Each kind under its own heading, per starting point.
+SECTIONS = {
+    "project": {
+        "named": N_("Navngivet på projektet"),
+        "network": N_("Netværksmedlemmer hos de deltagende organisationer"),
+    },
+    "organisation": {
+        "named": N_("Navngivet på organisationens projekter"),
+        "network": N_("Netværksmedlemmer, der arbejder i organisationen"),
+    },
+    "person": {  # counted in projects
+        "named": N_("Projekter, personen er navngivet på"),
+        "network": N_("Projekter hos organisationer, hvor personen er netværksmedlem"),
+    },
+}
+SECTION_NOTES = {
+    "named": N_("Navngivet i en kilde (en liste over projektdeltagere) som en, der arbejder på projektet."),
+    "network": N_(
+        "Medlemmer af netværkene, der arbejder hos en organisation på projektet. De er ikke dermed en del af "
+        "projektet."
+    ),
+}
+NONE_NAMED = N_("Ingen er navngivet på projektet endnu. Upload en liste over projektdeltagere på siden Data.")
 
 
 def _parts(v: object) -> list[str]:
@@ -26,6 +51,24 @@ def _parts(v: object) -> list[str]:
 
 def _amount(v: object, L: str) -> str:
     return "" if fmt.missing(v) else fmt.amount(v, L)
+
+
+def totals(f: Filters) -> None:
+    """The register's headline figures, the overview's words: projects, granted in all (of that
+    paid) and the region's EU share, summed over every project the filters hold."""
+    L = lang()
+    n, granted, paid, eu_projects, share = queries.project_totals(f)
+    c = st.columns(3)
+    c[0].metric(t("Projekter"), fmt.number(n, L))
+    c[1].metric(glossary.word("granted"), fmt.amount(granted or 0, L), help=glossary.help_text("granted"))
+    c[1].caption(t("heraf udbetalt") + " " + fmt.amount(paid or 0, L))
+    c[2].metric(
+        glossary.word("region_share"),
+        fmt.amount(0 if eu_projects == 0 else share, L),
+        help=glossary.help_text("region_share"),
+    )
+    if f.organisation:
+        st.caption(t("Tallene er de projekter, organisationen tager del i, med alle deres bevillinger."))
 
 
 def register_table(reg: pd.DataFrame, names: bool) -> pd.DataFrame:
@@ -38,7 +81,7 @@ def register_table(reg: pd.DataFrame, names: bool) -> pd.DataFrame:
             t("Pulje eller program"): reg["sources"].fillna(""),
             t("Bevilget i alt"): [_amount(v, L) for v in reg["granted_dkk"]],
             t("Heraf udbetalt"): [_amount(v, L) for v in reg["paid_dkk"]],
-            t("Regionens EU-andel"): [_amount(v, L) for v in reg["share_dkk"]],
+            glossary.word("region_share"): [_amount(v, L) for v in reg["share_dkk"]],
             t("Organisationer"): reg["organisation_names"].fillna(""),
             t("Personer på projektet"): reg["people_named"],
             t("Netværksmedlemmer hos organisationerne"): reg["network_members"],
@@ -100,7 +143,7 @@ def one_project(f: Filters, project: str, names: bool) -> None:
         c = st.columns(3)
         c[0].metric(t("Bevilget i alt"), _amount(r["granted_dkk"], L) or "–")
         c[0].caption(t("heraf udbetalt") + " " + (_amount(r["paid_dkk"], L) or fmt.amount(0, L)))
-        c[1].metric(t("Regionens EU-andel"), _amount(r["share_dkk"], L) or "–")
+        c[1].metric(glossary.word("region_share"), _amount(r["share_dkk"], L) or "–")
         c[2].metric(t("Organisationer"), fmt.number(r["organisations"], L))
     widgets.table(links_table(links), "project_links")
     _people(queries.project_people(f, project=project), names, "project_people")
@@ -120,23 +163,38 @@ def one_organisation(f: Filters, organisation: str, names: bool) -> None:
             .agg(lambda ps: ", ".join(sorted(set(ps))))
             .reset_index()
         )
-    _people(people, names, "org_people", heading=t("Hvem fra netværkene arbejder her"))
+    _people(people, names, "org_people", start="organisation")
 
 
 def one_person(f: Filters, person: str) -> None:
     st.subheader(safe.md(person))
-    _people(queries.project_people(f, person=person), True, "person_projects")
+    _people(queries.project_people(f, person=person), True, "person_projects", start="person")
 
 
-def _people(people: pd.DataFrame, names: bool, key: str, heading: str | None = None) -> None:
-    st.markdown(
-        "##### " + (heading or (t("Hvem arbejder på det") if names else t("Hvor mange arbejder på det")))
-    )
+def _people(people: pd.DataFrame, names: bool, key: str, start: str = "project") -> None:
+    """The people named on the project(s) and the network members at their organisations, each
+    kind under its own heading with how many there are; one download holds both, with how."""
+    L = lang()
     if people.empty:
         st.info(
             t("Ingen personer er knyttet hertil endnu. Upload en liste over projektdeltagere på siden Data.")
         )
         return
-    shown = people_table(people, names)
-    widgets.table(shown, key)
-    widgets.downloads(shown, "projektdeltagere", key, audit="download_names" if names else None)
+    for how in ("named", "network"):
+        part = people[people["how"] == how]
+        if start == "person":
+            n = part["project"].nunique()
+        else:
+            n = part["person"].str.lower().nunique() if names else int(part["people"].sum())
+        st.markdown("##### " + t(SECTIONS[start][how]) + f" ({fmt.number(n, L)})")
+        st.caption(t(SECTION_NOTES[how]))
+        if part.empty:
+            if how == "named":
+                st.info(t(NONE_NAMED))
+            continue
+        # 'Hvordan' stays in the table though the heading says it: tests/app/test_national.py finds
+        # the people's table by it (drop it there first).
+        widgets.table(people_table(part, names), f"{key}_{how}")
+    widgets.downloads(
+        people_table(people, names), "projektdeltagere", key, audit="download_names" if names else None
+    )

@@ -8,6 +8,7 @@ column names. Aggregation happens in DuckDB; detail tables are capped at DETAIL_
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -71,6 +72,23 @@ def where(view: str, f: Filters, alias: str = "") -> tuple[str, list[Any]]:
         parts.append(f"coalesce({years[0].format(a=a)} <= ?, TRUE)")
         params.append(f.year_to)
     return " AND ".join(parts), params
+
+
+# The filters a figure can follow, in the order the sidebar shows them ("year" is the year range).
+FILTER_NAMES = ("region", "network", "year", "programme", "pool", "organisation")
+
+
+def ignored_filters(view: str, f: Filters) -> tuple[str, ...]:
+    """The filters set in `f` that a figure read from `view` does not follow (a pool has no
+    organisation, a member no year): the pages say so under the figure instead of implying it."""
+    out = []
+    for name in FILTER_NAMES:
+        if name == "year":
+            if (f.year_from is not None or f.year_to is not None) and _YEARS[view] is None:
+                out.append(name)
+        elif getattr(f, name) and name not in _DIMS[view]:
+            out.append(name)
+    return tuple(out)
 
 
 def _df(sql: str, params: list[Any] | None = None) -> pd.DataFrame:
@@ -162,7 +180,8 @@ MAX_ROW_RANGES = 20  # row ranges named per upload in a source list; the count i
 @cached
 def sources(view: str, f: Filters) -> pd.DataFrame:
     """The uploads behind the rows a figure shows: file, sheet, the sheet's rows (Excel numbering,
-    as ranges), when and by whom."""
+    as ranges), when (a timestamp: a table writes it the page's way, a workbook types it) and by
+    whom."""
     src = view.removesuffix("_v") + "_b"
     # Who uploaded is a staff member's name: a viewer reads their role instead.
     uploader = "b.uploaded_by" if names_visible() else "'medarbejder'"
@@ -185,7 +204,7 @@ def sources(view: str, f: Filters) -> pd.DataFrame:
                            || CASE WHEN max(k) > {MAX_ROW_RANGES} THEN ', …' ELSE '' END AS rows
                     FROM ranked GROUP BY 1)
             SELECT b.batch_id AS "Nr.", b.file_name AS "Fil", b.sheet AS "Ark", txt.rows AS "Rækker i arket",
-                   c.n AS "Antal", strftime(b.uploaded_at, '%d.%m.%Y %H:%M') AS "Indlæst", {uploader} AS "Af"
+                   c.n AS "Antal", b.uploaded_at AS "Indlæst", {uploader} AS "Af"
             FROM c JOIN batches b ON b.batch_id = c.batch_id LEFT JOIN txt ON txt.batch_id = c.batch_id ORDER BY 1""",
         p,
     )
@@ -212,14 +231,56 @@ class Kpis:
     capacity: Decimal | None
 
 
+ACTIVE_DAYS = 365  # a network without a meeting for longer is asked about ('inaktivt?')
+
+
+def reference_day(f: Filters, today: str) -> str:
+    """The day a network's activity is measured at (ISO): today, or the last day of the period
+    the filters show when it ends before today (a view of 2020 counts the networks active then)."""
+    if f.year_to is not None and f.year_to < int(today[:4]):
+        return f"{f.year_to}-12-31"
+    return today
+
+
+def _network_status_sql(where_meetings: str) -> str:
+    """Per network with a meeting or event under the filters: its last one, its end date and its
+    status at the reference day (the first two parameters): 'ended' (an end date on or before
+    it), 'inactive' (no meeting for more than ACTIVE_DAYS) or 'active'. One definition for the
+    overview, the network page, the annex and the glossary."""
+    return f"""SELECT m.network, max(m.meeting_date) AS last_meeting, any_value(n.ended) AS ended,
+                   CASE WHEN any_value(n.ended) <= CAST(? AS DATE) THEN 'ended'
+                        WHEN CAST(? AS DATE) - max(m.meeting_date) > {ACTIVE_DAYS} THEN 'inactive'
+                        ELSE 'active' END AS status
+            FROM meetings_v m LEFT JOIN networks n ON n.network = m.network
+            WHERE {where_meetings} GROUP BY m.network"""
+
+
 @cached
-def kpis(f: Filters) -> Kpis:
-    """Headline figures under the filters."""
+def network_status(f: Filters, today: str) -> pd.DataFrame:
+    """Every network with a meeting under the filters: last meeting, end date, status (active,
+    inactive, ended) at reference_day(f, today)."""
+    w, p = where("meetings_v", f, "m")
+    day = reference_day(f, today)
+    return _df(_network_status_sql(w) + " ORDER BY m.network", [day, day, *p])
+
+
+def kpis(f: Filters, today: str | None = None) -> Kpis:
+    """Headline figures under the filters; networks are active as of `today` (ISO, default today)
+    or the end of the period shown."""
+    return _kpis(f, today or dt.date.today().isoformat())
+
+
+@cached
+def _kpis(f: Filters, today: str) -> Kpis:
     wm, pm = where("meetings_v", f)
+    wn, pn = where("meetings_v", f, "m")
     wp, pp = where("participants_v", f)
     we, pe = where("eu_projects_v", f)
     wa, pa = where("allocations_v", f)
     wpo, ppo = where("pools_v", f)
+    # The year before the last one is counted whatever the year range (2020's delta compares with
+    # 2019 even when the range starts in 2020); the other filters still apply.
+    wy, py = where("meetings_v", Filters(**{**f.__dict__, "year_from": None, "year_to": None}))
     bounds = year_bounds()
     last = f.year_to or (bounds[1] if bounds else None)
     # The last year with meetings in the range, when the range runs past today (pools run to 2028).
@@ -228,7 +289,11 @@ def kpis(f: Filters) -> Kpis:
         last = last_meeting_year
     per_year = dict(
         cursor()
-        .execute(f"SELECT year(meeting_date), count(*) FROM meetings_v WHERE {wm} GROUP BY 1", pm)
+        .execute(
+            f"SELECT year(meeting_date), count(*) FROM meetings_v WHERE {wy} AND year(meeting_date) IN (?, ?) "
+            "GROUP BY 1",
+            py + [last, (last or 0) - 1],
+        )
         .fetchall()
     )
     people = _row(
@@ -237,8 +302,12 @@ def kpis(f: Filters) -> Kpis:
         pp,
     )
     eu = _row(f"SELECT sum(region_share_dkk), count(*) FROM eu_projects_v WHERE {we}", pe)
+    day = reference_day(f, today)
+    active = _one(
+        f"SELECT count(*) FROM ({_network_status_sql(wn)}) s WHERE status = 'active'", [day, day, *pn]
+    )
     return Kpis(
-        active_networks=int(_one(f"SELECT count(DISTINCT network) FROM meetings_v WHERE {wm}", pm) or 0),
+        active_networks=int(active or 0),
         participants=int(people[0]),
         external=int(people[1]),
         organisations=int(people[2]),
@@ -254,6 +323,9 @@ def kpis(f: Filters) -> Kpis:
         paid=_one(f"SELECT sum(amount_dkk) FROM allocations_v WHERE {wa} AND status = 'paid'", pa),
         capacity=_one(f"SELECT sum(capacity_dkk) FROM pools_v WHERE {wpo}", ppo),
     )
+
+
+kpis.clear = _kpis.clear  # type: ignore[attr-defined]
 
 
 @cached
@@ -371,13 +443,16 @@ def members_by_sector(f: Filters) -> pd.DataFrame:
 
 
 @cached
-def graph_edges(f: Filters) -> pd.DataFrame:
+def graph_edges(f: Filters, anonymous: str = "Deltager") -> pd.DataFrame:
     """person - organisation - network edges for the network graph; without names, each person is
-    an anonymous label numbered in the database ('Deltager 12'), the same for one person's edges."""
+    an anonymous label numbered in the database ('Deltager 12', the word in the page's language),
+    the same for one person's edges."""
     w, p = where("participants_v", f)
-    person = (
-        "person" if names_visible() else "'Deltager ' || dense_rank() OVER (ORDER BY hash(lower(person)))"
-    )
+    if names_visible():
+        person = "person"
+    else:
+        person = "? || ' ' || dense_rank() OVER (ORDER BY hash(lower(person)))"
+        p = [anonymous, *p]
     return _df(
         f"SELECT {person} AS person, organisation_canonical AS organisation, network FROM participants_v WHERE {w}",
         p,
@@ -619,6 +694,7 @@ def project_register(f: Filters, top: int | None = None, project: str | None = N
     if project is not None:
         w, p = f"{w} AND l.project = ?", [*p, project]
     wm, pm = where("participants_v", f.without("organisation"), "m")
+    we, pe = where("eu_projects_v", f)  # the region's share in the regions (and years) chosen
     limit = f"LIMIT {int(top)}" if top else ""
     # Members per project: a project with one organisation (nearly all) takes that organisation's
     # count; only a project with several counts its people across them (a person at two of them
@@ -632,7 +708,8 @@ def project_register(f: Filters, top: int | None = None, project: str | None = N
                      count(DISTINCT organisation) AS organisations
               FROM l GROUP BY project),
             eu AS (SELECT COALESCE(acronym, title) AS project, sum(region_share_dkk) AS share_dkk
-                   FROM eu_projects_v WHERE COALESCE(acronym, title) IN (SELECT project FROM money) GROUP BY 1),
+                   FROM eu_projects_v WHERE {we} AND COALESCE(acronym, title) IN (SELECT project FROM money)
+                   GROUP BY 1),
             top AS (SELECT money.*, eu.share_dkk FROM money LEFT JOIN eu USING (project)
                     ORDER BY coalesce(money.granted_dkk, 0) + coalesce(eu.share_dkk, 0) DESC, money.project {limit}),
             -- the words (sources, organisations) only for the projects shown
@@ -658,8 +735,27 @@ def project_register(f: Filters, top: int | None = None, project: str | None = N
                    coalesce(named.n, 0) AS people_named, coalesce(members.n, 0) AS network_members
             FROM ranked r LEFT JOIN named USING (project) LEFT JOIN members USING (project)
             ORDER BY coalesce(r.granted_dkk, 0) + coalesce(r.share_dkk, 0) DESC, r.project""",
-        p + pm + pm,
+        p + pe + pm + pm,
     )
+
+
+@cached
+def project_totals(f: Filters) -> tuple[int, Any, Any, int, Any]:
+    """Over every project the filters hold: how many, granted in all and of that paid (their pool
+    allocations, as the overview sums them), and their EU projects with the region's share."""
+    w, p = _links_where(f)
+    we, pe = where("eu_projects_v", f, "e")
+    row = _row(
+        f"""WITH l AS (SELECT * FROM project_links_b l WHERE {w}),
+                e AS (SELECT e.region_share_dkk FROM eu_projects_v e WHERE {we}
+                      AND COALESCE(e.acronym, e.title) IN (SELECT project FROM l WHERE source_kind = 'eu'))
+            SELECT (SELECT count(DISTINCT project) FROM l),
+                   (SELECT sum(amount_dkk) FROM l WHERE source_kind = 'pool' AND status IN ('granted', 'paid')),
+                   (SELECT sum(amount_dkk) FROM l WHERE source_kind = 'pool' AND status = 'paid'),
+                   (SELECT count(*) FROM e), (SELECT sum(region_share_dkk) FROM e)""",
+        p + pe,
+    )
+    return int(row[0]), row[1], row[2], int(row[3]), row[4]
 
 
 @cached

@@ -26,10 +26,11 @@ class Kept:
     last_batch: int
     figures: dict[str, Any]
     file_name: str
+    size: int | None = None  # bytes of the file kept (0: erased, as it named an erased person)
 
 
 def _kept(row: tuple) -> Kept:
-    return Kept(*row[:7], json.loads(row[7]), row[8])
+    return Kept(*row[:7], json.loads(row[7]), *row[8:])
 
 
 def last_batch(con: duckdb.DuckDBPyConnection) -> int:
@@ -37,13 +38,25 @@ def last_batch(con: duckdb.DuckDBPyConnection) -> int:
     return int(con.execute("SELECT coalesce(max(batch_id), 0) FROM batches").fetchall()[0][0])
 
 
-def previous(con: duckdb.DuckDBPyConnection, filters_key: str) -> Kept | None:
-    """The newest annex made for exactly these filters."""
+def previous(
+    con: duckdb.DuckDBPyConnection,
+    filters_key: str,
+    last_batch: int | None = None,
+    day_starts: datetime | None = None,
+) -> Kept | None:
+    """The annex a new one for these filters compares with: the newest made for exactly these
+    filters that saw less of the store (a last batch older than `last_batch`) or was made before
+    `day_starts` (an earlier day). The same state handed out again the same day (the PDF, then the
+    Excel; a leader's copy, then the committee's) is no earlier annex, so every copy tells the same
+    changes. Without the two: the newest annex for the filters."""
+    cond, params = "", [filters_key]
+    if last_batch is not None and day_starts is not None:
+        cond, params = " AND (last_batch < ? OR made_at < ?)", [filters_key, last_batch, day_starts]
     row = store.first_row(
         con.execute(
-            "SELECT annex_id, made_at, made_by, role, lang, filters_text, last_batch, figures, file_name "
-            "FROM annexes WHERE filters_key = ? ORDER BY annex_id DESC LIMIT 1",
-            [filters_key],
+            "SELECT annex_id, made_at, made_by, role, lang, filters_text, last_batch, figures, file_name "  # noqa: S608
+            f"FROM annexes WHERE filters_key = ?{cond} ORDER BY annex_id DESC LIMIT 1",  # cond: our own text
+            params,
         )
     )
     return _kept(row) if row else None
@@ -84,8 +97,8 @@ def keep(
 def listing(con: duckdb.DuckDBPyConnection, limit: int = 20) -> list[Kept]:
     """The annexes made, newest first."""
     rows = con.execute(
-        "SELECT annex_id, made_at, made_by, role, lang, filters_text, last_batch, figures, file_name "
-        "FROM annexes ORDER BY annex_id DESC LIMIT ?",
+        "SELECT annex_id, made_at, made_by, role, lang, filters_text, last_batch, figures, file_name, "
+        "octet_length(content) FROM annexes ORDER BY annex_id DESC LIMIT ?",
         [limit],
     ).fetchall()
     return [_kept(r) for r in rows]

@@ -215,6 +215,30 @@ def _copy_erasures(dst: duckdb.DuckDBPyConnection, src: duckdb.DuckDBPyConnectio
             raise
 
 
+def _renamed(raw: str | None) -> list[str] | None:
+    """The [old, new] of an organisation's rename (loaders.rename), None for an upload."""
+    rename = json.loads(raw).get("rename") if raw else None
+    return rename if isinstance(rename, list) and len(rename) == 2 else None
+
+
+def _replay_rename(
+    dst: duckdb.DuckDBPyConnection, src: duckdb.DuckDBPyConnection, step: dict[str, Any]
+) -> int:
+    """A rename made on the data page, made again with its own sheet, person and time."""
+    from loaders.rename import rename_organisation
+
+    old, new = _renamed(step["options"]) or ["", ""]
+    row = store.first_row(src.execute("SELECT content FROM files WHERE sha256 = ?", [step["sha"]]))
+    (batch_id, sheet, _kind) = step["batches"][0]
+    made = rename_organisation(
+        dst, old, new, user=step["user"], content=bytes(row[0]) if row and row[0] else b"",
+        file_name=step["file_name"], sheet=sheet, at=step["at"],
+    )  # fmt: skip
+    if made is None:
+        raise RebuildError(f"batch {batch_id} renames {old!r}, which the replayed store does not hold")
+    return made
+
+
 def _replay_erase(dst: duckdb.DuckDBPyConnection, src: duckdb.DuckDBPyConnection, old: int) -> int:
     """An erasure's batch, recorded again in its place (its effect is in the originals already)."""
     cols = sorted(_columns(src, "batches") & _columns(dst, "batches") - {"batch_id"})
@@ -281,7 +305,9 @@ def rebuild(source: str | os.PathLike[str] | None, new_catalog: str | os.PathLik
             _copy_erasures(dst, src)
         with tempfile.TemporaryDirectory(prefix="overblik-rebuild-") as tmp:
             for step in _uploads(src):
-                if step["action"] == "ingest":
+                if step["action"] == "ingest" and _renamed(step["options"]):
+                    mapping[step["batches"][0][0]] = _replay_rename(dst, src, step)
+                elif step["action"] == "ingest":
                     mapping.update(_replay_upload(dst, src, step, Path(tmp)))
                 elif step["action"] == "undo":
                     head = mapping.get(step["undoes"])

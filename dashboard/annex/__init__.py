@@ -28,7 +28,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 import store
-from dashboard import charts, db, describe, export, queries
+from dashboard import charts, db, describe, export, glossary, queries
 from dashboard import format as fmt
 from dashboard.access import ROLE_LABELS, ROLES, may
 from dashboard.annex import changes
@@ -56,7 +56,7 @@ class Table:
 
     title: str
     frame: pd.DataFrame  # headers in the annex's language, values typed
-    kinds: dict[str, str] = field(default_factory=dict)  # column -> date | amount | number | year
+    kinds: dict[str, str] = field(default_factory=dict)  # column -> date | moment | amount | number | year
 
     def shown(self, lang: str, top: int = TOP_ROWS) -> pd.DataFrame:
         """The first rows written as on screen."""
@@ -78,6 +78,9 @@ def _text(v: object, kind: str, lang: str) -> str:
         return fmt.number(v, lang)
     if kind == "year":
         return str(int(v))
+    if kind == "moment":  # an upload's time: '07.12.2026 01:37'
+        when = pd.Timestamp(v)
+        return f"{fmt.date_short(when.date(), lang)} {when:%H:%M}"
     return str(v)
 
 
@@ -106,7 +109,8 @@ class Since:
 
     made_at: dt.datetime
     rows: pd.DataFrame  # Område, Ændring, Hvad (in the annex's language)
-    deltas: pd.DataFrame  # Nøgletal, Sidste bilag, Nu, Ændring
+    deltas: pd.DataFrame  # Nøgletal, Sidste bilag, Nu, Ændring: a row per headline figure, as written
+    before: list[float | None] = field(default_factory=list)  # each figure in the last annex, a number
 
 
 @dataclass
@@ -178,30 +182,45 @@ def filters_in_words(f: Filters, lang: str = "da") -> str:
     return text[:1].upper() + text[1:]
 
 
-def _figures(k: queries.Kpis, lang: str) -> list[Figure]:
+def _figures(k: queries.Kpis, f: Filters, lang: str) -> list[Figure]:
     L = lang
     meetings = t("Møder {year}", L).format(year=k.last_year) if k.last_year else t("Møder", L)
     share = f" ({fmt.number(100 * k.granted / k.capacity, L)} %)" if k.granted and k.capacity else ""
+
+    def note(view: str, *before: str) -> str:
+        """The figure's note, and the chosen filters it does not follow (as the overview says)."""
+        return " ".join(x for x in (*before, glossary.not_followed(queries.ignored_filters(view, f), L)) if x)
+
     return [
-        Figure("active_networks", t("Aktive netværk", L), fmt.number(k.active_networks, L), k.active_networks, "number"),
         Figure(
-            "participants", t("Deltagere", L), fmt.number(k.participants, L), k.participants, "number",
-            t("Heraf eksterne: {n}.", L).format(n=fmt.number(k.external, L)),
+            "active_networks", glossary.word("active_networks", L), fmt.number(k.active_networks, L),
+            k.active_networks, "number", note("meetings_v"),
         ),
-        Figure("organisations", t("Organisationer", L), fmt.number(k.organisations, L), k.organisations, "number"),
+        Figure(
+            "participants", glossary.word("participants", L), fmt.number(k.participants, L), k.participants,
+            "number", note("participants_v", t("Heraf eksterne: {n}.", L).format(n=fmt.number(k.external, L))),
+        ),
+        Figure(
+            "organisations", glossary.word("organisations", L), fmt.number(k.organisations, L), k.organisations,
+            "number", note("participants_v"),
+        ),
         Figure(
             "meetings_last", meetings, fmt.number(k.meetings_last, L), k.meetings_last, "number",
-            fmt.delta(k.meetings_last, k.meetings_before, L) or "",
+            note("meetings_v", fmt.delta(k.meetings_last, k.meetings_before, L) or ""),
         ),
         Figure(
-            "eu_region_share", t("EU-midler hjemtaget", L), fmt.amount(k.eu_region_share, L),
-            _float(k.eu_region_share), "amount", f"{fmt.number(k.eu_projects, L)} " + t("projekter", L),
+            "eu_region_share", glossary.word("region_share", L), fmt.amount(k.eu_region_share, L),
+            _float(k.eu_region_share), "amount",
+            note("eu_projects_v", f"{fmt.number(k.eu_projects, L)} " + t("projekter", L)),
         ),
         Figure(
             "granted", t("Puljemidler bevilget i alt", L), fmt.amount(k.granted or 0, L), _float(k.granted or 0),
             "amount",
-            t("heraf udbetalt", L) + f" {fmt.amount(k.paid or 0, L)} · " + t("af kapacitet", L)
-            + f" {fmt.amount(k.capacity, L)}{share}",
+            note(
+                "allocations_v",
+                t("heraf udbetalt", L) + f" {fmt.amount(k.paid or 0, L)} · " + t("af kapacitet", L)
+                + f" {fmt.amount(k.capacity, L)}{share}",
+            ),
         ),
     ]  # fmt: skip
 
@@ -252,7 +271,7 @@ def _tables(f: Filters, lang: str, names: bool) -> list[Table]:
         out.append(Table(t("Seneste aktivitet", L), frame, {d: "date", k: "label"}))
     e = queries.eu_projects(f, limit=None)
     if not e.empty:
-        p, pr, pe, s = t("Projekt", L), t("Program", L), t("Periode", L), t("Regionens EU-andel", L)
+        p, pr, pe, s = t("Projekt", L), t("Program", L), t("Periode", L), glossary.word("region_share", L)
         frame = pd.DataFrame(
             {p: [a if isinstance(a, str) and a else ti for a, ti in zip(e["acronym"], e["title"], strict=True)],
              pr: list(e["programme"]), t("Region", L): list(e["region"]),
@@ -302,9 +321,11 @@ def _sources(f: Filters, lang: str) -> Table:
     frame = pd.DataFrame(
         {t("Nr.", lang): pd.array(src["Nr."], dtype="Int64"), t("Fil", lang): list(src["Fil"]),
          t("Ark", lang): list(src["Ark"]), t("Rækker", lang): pd.array(src["Antal"], dtype="Int64"),
-         t("Indlæst", lang): list(src["Indlæst"]), t("Af", lang): [_uploader(v, lang) for v in src["Af"]]}
+         t("Indlæst", lang): [None if fmt.missing(v) else pd.Timestamp(v).to_pydatetime() for v in src["Indlæst"]],
+         t("Af", lang): [_uploader(v, lang) for v in src["Af"]]}
     )  # fmt: skip
-    return Table(t(SHEET_SOURCES, lang), frame, {t("Rækker", lang): "number", t("Nr.", lang): "year"})
+    kinds = {t("Rækker", lang): "number", t("Nr.", lang): "year", t("Indlæst", lang): "moment"}
+    return Table(t(SHEET_SOURCES, lang), frame, kinds)
 
 
 def _uploader(v: object, lang: str) -> str:
@@ -352,9 +373,10 @@ def _since(f: Filters, prev: annexes.Kept, figures: list[Figure], lang: str, nam
                     t("Hvad", L): _describe_change(part, r, L, names),
                 }
             )
-    deltas = []
+    deltas, befores = [], []
     for fig in figures:
         before = prev.figures.get(fig.key)
+        befores.append(None if before is None else float(before))
         now = fig.value
         if before is None or now is None:
             change = ""
@@ -372,7 +394,7 @@ def _since(f: Filters, prev: annexes.Kept, figures: list[Figure], lang: str, nam
             }
         )
     cols = [t("Område", L), t("Ændring", L), t("Hvad", L)]
-    return Since(prev.made_at, pd.DataFrame(rows, columns=cols), pd.DataFrame(deltas))
+    return Since(prev.made_at, pd.DataFrame(rows, columns=cols), pd.DataFrame(deltas), befores)
 
 
 def collect(f: Filters, role: str = "leader", lang: str = "da", *, now: dt.datetime | None = None) -> Annex:
@@ -382,10 +404,13 @@ def collect(f: Filters, role: str = "leader", lang: str = "da", *, now: dt.datet
     made_at = now or dt.datetime.now(db.DANISH_TIME)
     with as_role(role), contextlib.closing(store.cursor(db.get_connection())) as cur:
         last_batch = annexes.last_batch(cur)  # before the figures: a batch arriving meanwhile is told again
-        prev = annexes.previous(cur, filters_key(f))
+        day_starts = dt.datetime.combine(
+            made_at.astimezone(db.DANISH_TIME).date(), dt.time.min, db.DANISH_TIME
+        )
+        prev = annexes.previous(cur, filters_key(f), last_batch, day_starts)
         names = may("names", role)
-        k = queries.kpis(f)
-        figures = _figures(k, lang)
+        k = queries.kpis(f, made_at.astimezone(db.DANISH_TIME).date().isoformat())
+        figures = _figures(k, f, lang)
         text = filters_in_words(f, lang)
         region = _names(f.region, lang) if f.region else t("Alle regioner", lang)
         return Annex(
@@ -584,11 +609,29 @@ def to_xlsx(a: Annex) -> bytes:
         )  # fmt: skip
     }
     if a.since:
-        sheets[t("Siden sidste bilag", L)] = a.since.rows
+        sheets[t("Siden sidste bilag", L)] = _since_sheet(a.since, a.figures, L)
     for tb in a.tables:
         sheets[tb.title] = tb.frame
     sheets[a.sources.title] = a.sources.frame
     return export.to_xlsx_sheets(sheets)
+
+
+def _since_sheet(s: Since, figures: list[Figure], lang: str) -> pd.DataFrame:
+    """The change section as one sheet: the rows added or changed, then each headline figure with
+    its value in the last annex, now and the change, as numbers."""
+    L = lang
+    area, change, what = t("Område", L), t("Ændring", L), t("Hvad", L)
+    was, now, diff = t("Sidste bilag", L), t("Nu", L), t("Forskel", L)
+    rows = [
+        {area: r[area], change: r[change], what: r[what], was: None, now: None, diff: None}
+        for r in s.rows.to_dict("records")
+    ]
+    for fig, before, written in zip(figures, s.before, s.deltas[change], strict=True):
+        d = None if before is None or fig.value is None else fig.value - before
+        rows.append(
+            {area: t("Nøgletal", L), change: written, what: fig.label, was: before, now: fig.value, diff: d}
+        )
+    return pd.DataFrame(rows, columns=[area, change, what, was, now, diff])
 
 
 RENDER: dict[str, Callable[[Annex], bytes]] = {

@@ -22,6 +22,7 @@ from dashboard import annex, queries
 from dashboard import format as fmt
 from dashboard.queries import Filters
 from loaders.ingest import ingest_file
+from store import annexes
 from store.backup import clone
 from tests.builders import write_xlsx
 
@@ -104,7 +105,8 @@ def test_the_pdf_has_numbered_pages_the_region_and_the_figures(
     raw, a = annex.make(f, "pdf", lang=lang, keep=False)
     n, text = pdf_pages_and_text(raw, tmp_path)
     assert pages[0] <= n <= pages[1]
-    assert f"{words} {n}" in text and f"Side {n} af {n}" in text or f"Page {n} of {n}" in text
+    assert f"{words} {n}" in text
+    assert (f"Side {n} af {n}" if lang == "da" else f"Page {n} of {n}") in text
     assert a.head_text.replace("\xa0", " ") in text  # the running header: region and date
     for value in expected_figures(f, lang):
         assert value.replace("\xa0", " ") in text
@@ -195,3 +197,80 @@ def test_the_command_line_writes_the_annex_and_refuses_a_bad_year(copy: Path, tm
     assert bad.returncode == 2
     assert "--from" in bad.stderr and "Traceback" not in bad.stderr + bad.stdout
     assert not (tmp_path / "x.pdf").exists()
+
+
+def load_meetings(db: Path, tmp_path: Path) -> None:
+    """A batch that changes one meeting under SYD and adds one (and one outside the filters)."""
+    header = ["Netværk", "Dato", "Tema", "Type"]
+    rows = [
+        ["Digitaliserings- og Innovationsudvalget", dt.datetime(2025, 11, 20), "Ny dagsorden", "Udvalgsmøde"],
+        ["Digitaliserings- og Innovationsudvalget", dt.datetime(2025, 12, 15), "Budget 2026", "Udvalgsmøde"],
+        ["AI-Innovationsnetværket", dt.datetime(2025, 12, 1), "Uden for filtrene", "Netværksmøde"],
+    ]
+    con = store.connect(db)
+    try:
+        plans = ingest_file(con, write_xlsx(tmp_path / "m.xlsx", {"Møder": [header, *rows]}))
+        assert [p.status for p in plans] == ["loaded"]
+    finally:
+        con.close()
+    queries.kpis.clear()
+
+
+def test_every_copy_of_the_same_state_tells_the_same_changes(copy: Path, tmp_path: Path) -> None:
+    """A leader downloads the PDF, then the Excel, then the committee's copy: each compares with the
+    annex made before the upload, never with the copy just made (which would say 'nothing new')."""
+    _, first = annex.make(SYD, "html", keep=True)
+    load_meetings(copy, tmp_path)
+    _, pdf = annex.make(SYD, "pdf", keep=True)
+    raw, xlsx = annex.make(SYD, "xlsx", keep=True)
+    _, committee = annex.make(SYD, "html", "viewer", keep=True)
+    expected = [
+        ["Møder", "Ændret", "20.11.2025, Digitaliserings- og Innovationsudvalget, Udvalgsmøde: Ny dagsorden"],
+        ["Møder", "Ny", "15.12.2025, Digitaliserings- og Innovationsudvalget, Udvalgsmøde: Budget 2026"],
+    ]
+    with store.connect(copy, read_only=True) as con:
+        (first_kept,) = [k for k in annexes.listing(con) if k.last_batch == first.last_batch]
+    for a in (pdf, xlsx, committee):
+        assert a.since is not None and a.since.made_at == first_kept.made_at
+        assert a.since.rows.values.tolist() == expected
+    sheet = openpyxl.load_workbook(io.BytesIO(raw))["Siden sidste bilag"]
+    listed = [[c.value for c in r] for r in sheet.iter_rows(min_row=2)]
+    assert [r[:3] for r in listed[:2]] == expected
+
+
+def test_the_change_sheet_has_the_headline_figures_as_numbers(copy: Path, tmp_path: Path) -> None:
+    annex.make(SYD, "html", keep=True)
+    load_meetings(copy, tmp_path)
+    raw, a = annex.make(SYD, "xlsx", keep=True)
+    ws = openpyxl.load_workbook(io.BytesIO(raw))["Siden sidste bilag"]
+    header = [c.value for c in ws[1]]
+    assert header == ["Område", "Ændring", "Hvad", "Sidste bilag", "Nu", "Forskel"]
+    figures = {r[2].value: r for r in ws.iter_rows(min_row=2) if r[0].value == "Nøgletal"}
+    assert set(figures) == {x.label for x in a.figures}
+    meetings = figures["Møder 2025"]
+    assert (meetings[3].value, meetings[4].value, meetings[5].value) == (2, 3, 1)
+    assert meetings[1].value == "+1" and meetings[4].data_type == "n"
+    share = figures["Regionens EU-andel"]
+    assert share[4].value == pytest.approx(103_250_000) and share[5].value == 0
+
+
+def test_the_sources_sheet_has_the_upload_time_as_a_date(demo: Path) -> None:
+    raw, a = annex.make(SYD, "xlsx", keep=False)
+    ws = openpyxl.load_workbook(io.BytesIO(raw))["Kilder"]
+    header = [c.value for c in ws[1]]
+    when = [r[header.index("Indlæst")] for r in ws.iter_rows(min_row=2)]
+    assert when and all(isinstance(c.value, dt.datetime) and c.is_date for c in when)
+    # The document writes it as the pages do: '07.12.2026 01:37'.
+    shown = a.sources.shown("da")["Indlæst"]
+    assert all(re.fullmatch(r"\d\d\.\d\d\.\d{4} \d\d:\d\d", v) for v in shown)
+
+
+def test_the_annex_compares_2020_with_2019_and_says_which_filters_a_figure_ignores(demo: Path) -> None:
+    _, a = annex.make(Filters(year_from=2020, year_to=2020, organisation=("Roche",)), "html", keep=False)
+    by = {x.key: x for x in a.figures}
+    assert by["meetings_last"].label == "Møder 2020" and by["meetings_last"].text == "13"
+    assert by["meetings_last"].note.startswith("+1 fra året før")  # 2019 had 12, whatever the range
+    assert "Følger ikke filteret Organisation." in by["granted"].note
+    assert "Følger ikke filteret Organisation." in by["eu_region_share"].note
+    assert "Følger ikke filteret År." in by["participants"].note
+    assert by["active_networks"].value == 3  # the networks active at the end of 2020

@@ -78,14 +78,21 @@ def test_every_page_renders_its_title_without_exception(demo: Path, page: str) -
 
 def test_overview_kpis_match_the_public_views(demo: Path, views) -> None:
     m = _metrics(_app())
-    assert m["Aktive netværk"] == str(_one(views, "SELECT count(DISTINCT network) FROM meetings_v"))
+    # Active: no end date reached, and a meeting within the last year (the glossary's definition).
+    active = _one(
+        views,
+        "SELECT count(*) FROM (SELECT m.network, max(m.meeting_date) AS last, any_value(n.ended) AS ended "
+        "FROM meetings_v m LEFT JOIN networks n USING (network) GROUP BY 1) "
+        "WHERE coalesce(ended > current_date, TRUE) AND current_date - last <= 365",
+    )
+    assert m["Aktive netværk"] == str(active)
     assert m["Deltagere"] == fmt.number(
         _one(views, "SELECT count(DISTINCT lower(person)) FROM participants_v"), "da", 0
     )
     assert m["Organisationer"] == fmt.number(
         _one(views, "SELECT count(DISTINCT organisation_canonical) FROM participants_v"), "da", 0
     )
-    assert m["EU-midler hjemtaget"] == fmt.amount(
+    assert m["Regionens EU-andel"] == fmt.amount(
         _one(views, "SELECT sum(region_share_dkk) FROM eu_projects_v"), "da"
     )
     granted = _one(views, "SELECT sum(amount_dkk) FROM allocations_v WHERE status IN ('granted', 'paid')")
@@ -99,9 +106,9 @@ def test_overview_kpis_match_the_public_views(demo: Path, views) -> None:
 def test_region_syddanmark_brought_home_103_25_mio(demo: Path) -> None:
     """The committee minutes: 7,6 + 41 + 18 + 35 + 1,65 mio. kr. as the region's shares."""
     m = _metrics(_app(region="Region Syddanmark"))
-    assert m["EU-midler hjemtaget"] == "103,25\xa0mio.\xa0kr."
+    assert m["Regionens EU-andel"] == "103,25\xa0mio.\xa0kr."
     eu = _metrics(_app("app_pages/eu_projects.py", region="Region Syddanmark"))
-    assert eu["Regionens andel i alt"] == "103,25\xa0mio.\xa0kr."
+    assert eu["Regionens EU-andel"] == "103,25\xa0mio.\xa0kr."
     assert eu["Projekter"] == "5"
 
 
@@ -114,6 +121,49 @@ def test_narrowing_the_year_range_changes_the_meetings_count(demo: Path, views) 
     delta = next(x for x in at.metric if x.label == "Møder 2019").delta
     in_2018 = _one(views, "SELECT count(*) FROM meetings_v WHERE year(meeting_date) = 2018")
     assert str(in_2019 - in_2018) in (delta or "")
+
+
+def test_the_year_before_is_counted_even_when_the_range_starts_after_it(demo: Path, views) -> None:
+    """?from=2020&to=2020: 13 meetings in 2020 against 12 in 2019 (outside the range, still the year
+    before), not '+13' as if 2019 had none."""
+    at = _app(**{"from": "2020", "to": "2020"})
+    meetings = next(x for x in at.metric if x.label == "Møder 2020")
+    in_2019 = _one(views, "SELECT count(*) FROM meetings_v WHERE year(meeting_date) = 2019")
+    assert (meetings.value, in_2019) == ("13", 12)
+    assert meetings.delta == "+1 fra året før"
+
+
+def test_active_networks_mean_the_same_on_the_overview_and_the_network_page(demo: Path) -> None:
+    """Today no demo network is active (four are quiet, two ended); at the end of 2020, three were."""
+    for params, active in (({}, "0"), ({"from": "2020", "to": "2020"}, "3")):
+        overview = _metrics(_app(**params))
+        network = _metrics(_app("app_pages/network_activity.py", **params))
+        assert overview["Aktive netværk"] == network["Aktive netværk"] == active
+    assert (network["Inaktive?"], network["Ophørte"]) == ("0", "0")
+    today = _metrics(_app("app_pages/network_activity.py"))
+    assert (today["Inaktive?"], today["Ophørte"]) == ("4", "2")
+
+
+def test_the_pools_page_lists_a_grant_outside_its_pools_band(demo_db: Path, tmp_path, monkeypatch) -> None:
+    """The demo's one grant outside its band was rejected; a granted one of 450.000 kr. in a
+    100.000-300.000 kr. pool is listed with its band."""
+    from loaders.ingest import ingest_file
+    from tests.builders import write_xlsx
+
+    db = clone(demo_db, tmp_path / "band.sqlite")
+    header = ["Pulje", "År", "Projekt", "Modtager", "Beløb", "Status"]
+    row = ["AI-puljen 2020", 2020, "Stor AI-pilot", "Rigshospitalet", 450_000, "Bevilget"]
+    with store.connect(db) as con:
+        (plan,) = ingest_file(con, write_xlsx(tmp_path / "b.xlsx", {"Bevillinger": [header, row]}))
+    assert plan.status == "loaded"
+    monkeypatch.setenv("OVERBLIK_DB", str(db))
+    at = _app("app_pages/funding_pools.py")
+    assert any(m.value == "##### Bevillinger uden for puljens interval (1)" for m in at.markdown)
+    listed = next(d.value for d in at.dataframe if "Interval" in d.value.columns)
+    assert listed.values.tolist() == [
+        ["AI-puljen 2020", "2020", "Stor AI-pilot", "Rigshospitalet", fmt.amount(450_000, "da"),
+         f"{fmt.amount(100_000, 'da')} – {fmt.amount(300_000, 'da')}", "Bevilget"]
+    ]  # fmt: skip
 
 
 def test_selecting_a_network_narrows_the_people_table(demo: Path, views) -> None:

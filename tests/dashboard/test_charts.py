@@ -489,7 +489,7 @@ def eu_df() -> pd.DataFrame:
 def test_eu_budget_vs_share_two_bars_in_mio_with_danish_texts():
     fig = charts.eu_budget_vs_share(eu_df())
     budget, share = fig.data
-    assert [budget.name, share.name] == ["Samlet budget", "Regionens andel"]
+    assert [budget.name, share.name] == ["Samlet budget", "Regionens EU-andel"]
     assert fig.layout.barmode == "group"
     # sorted by the region's share, unknown share first; a missing acronym falls back to the title
     order = ["CARES", "Grænseløs sundhed", "eCAN Plus", "JA PreventNCD"]
@@ -504,7 +504,7 @@ def test_eu_budget_vs_share_unknown_total_budget_is_ikke_oplyst_never_zero():
     fig = charts.eu_budget_vs_share(eu_df())
     budget = fig.data[0]
     i = list(budget.y).index("eCAN Plus")
-    assert budget.x[i] is None  # not 0: on a log axis, and in meaning
+    assert budget.x[i] is None  # not 0: unknown, in meaning
     assert budget.text[i] == "ikke oplyst"
     assert [x for x in budget.x if x is not None] == pytest.approx([4.0, 9.0, 703.0])
     assert budget.text[list(budget.y).index("JA PreventNCD")] == kr("703 mio. kr.")
@@ -513,14 +513,23 @@ def test_eu_budget_vs_share_unknown_total_budget_is_ikke_oplyst_never_zero():
 
 def test_eu_budget_vs_share_titles():
     fig = charts.eu_budget_vs_share(eu_df())
-    assert fig.layout.title.text == "Samlet budget og regionens andel pr. projekt"
-    assert fig.layout.xaxis.title.text == "mio. kr. (logaritmisk akse)"
-    assert fig.layout.xaxis.type == "log"
+    assert fig.layout.title.text == "Samlet budget og regionens EU-andel pr. projekt"
+    assert fig.layout.xaxis.title.text == "mio. kr."
     en = charts.eu_budget_vs_share(eu_df(), lang="en")
-    assert en.layout.title.text == "Total budget and the region's share per project"
-    assert en.layout.xaxis.title.text == "DKK million (log axis)"
-    assert [t.name for t in en.data] == ["Total budget", "Region's share"]
+    assert en.layout.title.text == "Total budget and the region's EU share per project"
+    assert en.layout.xaxis.title.text == "DKK million"
+    assert [t.name for t in en.data] == ["Total budget", "The region's EU share"]
     assert en.data[0].text[list(en.data[0].y).index("eCAN Plus")] == "not given"
+
+
+def test_eu_budget_vs_share_lengths_compare_as_the_amounts_and_no_label_is_cut():
+    """A linear axis: 1,65 mio. kr. is a sliver of 41 mio. kr. (on the log axis it looked a third);
+    the axis runs far enough past the largest bar (703 mio.) for its label written outside it."""
+    fig = charts.eu_budget_vs_share(eu_df())
+    assert fig.layout.xaxis.type == "linear"
+    lo, hi = fig.layout.xaxis.range
+    assert lo == 0 and hi >= 703 * 1.3
+    assert all(t.textposition == "outside" and t.cliponaxis is False for t in fig.data)
 
 
 def test_eu_gantt_periods_as_date_bars():
@@ -558,10 +567,10 @@ def test_eu_by_programme_in_mio_with_unknown_share_as_ikke_oplyst():
     assert list(bar.x) == [None, pytest.approx(1.65), pytest.approx(101.6)]
     assert list(bar.text) == ["ikke oplyst", kr("1,65 mio. kr."), kr("101,6 mio. kr.")]
     assert total(bar.x) == pytest.approx(103.25)
-    assert fig.layout.title.text == "Regionens andel pr. program"
+    assert fig.layout.title.text == "Regionens EU-andel pr. program"
     assert fig.layout.xaxis.title.text == "mio. kr."
     en = charts.eu_by_programme(eu_programme_df(), lang="en")
-    assert en.layout.title.text == "The region's share by programme"
+    assert en.layout.title.text == "The region's EU share by programme"
     assert list(en.data[0].text)[1:] == [f"DKK{NBSP}1.65{NBSP}m", f"DKK{NBSP}101.6{NBSP}m"]
 
 
@@ -587,7 +596,7 @@ def test_eu_share_per_year_stacked_by_project():
     assert list(cares.text) == [kr("412.500 kr.")] * 2
     assert list(ccc.text) == [kr("7 mio. kr.")] * 5
     assert total(cares.y) + total(ccc.y) == pytest.approx(35.825)
-    assert fig.layout.title.text == "EU-midler pr. år (regionens andel fordelt jævnt over projektårene)"
+    assert fig.layout.title.text == "Regionens EU-andel pr. år (fordelt jævnt over projektårene)"
     assert fig.layout.xaxis.title.text == "År"
     assert fig.layout.yaxis.title.text == "mio. kr."
     assert fig.layout.xaxis.dtick == 1
@@ -666,7 +675,8 @@ def test_pool_capacity_unknown_capacity_is_a_gap_not_zero():
 
 def test_pool_use_paid_granted_remaining_stacked():
     fig = charts.pool_use(pools_df())
-    assert [t.name for t in fig.data] == ["Udbetalt", "Bevilget", "Resterende"]
+    # 'Bevilget i alt' on every page is paid plus this middle bar: the legend says which part it is.
+    assert [t.name for t in fig.data] == ["Udbetalt", "Bevilget, ikke udbetalt", "Resterende"]
     assert fig.layout.barmode == "stack"
     paid, granted, remaining = fig.data
     rows = ["AI-puljen 2020 2020", "Trappen 2025", "Trappen 2026", "Trappen 2027", "Trappen 2028"]
@@ -688,6 +698,29 @@ def test_pool_use_paid_granted_remaining_stacked():
     assert paid.text[0] == kr("450.000 kr.")
 
 
+def _luminance(colour: str) -> float:
+    rgb = [int(colour.lstrip("#")[i : i + 2], 16) / 255 for i in (0, 2, 4)]
+    lin = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in rgb]
+    return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+
+
+def _contrast(a: str, b: str) -> float:
+    hi, lo = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
+
+
+def test_pool_use_labels_read_on_their_bars():
+    """WCAG 1.4.3: each bar's label at least 4.5:1 against the bar (white on the grey remainder was
+    about 3:1, on top of its dots); the light remainder is outlined so it stands out from the page."""
+    fig = charts.pool_use(pools_df())
+    for bar in fig.data:
+        ink = bar.insidetextfont.color
+        colour = {"white": "#ffffff"}.get(ink, ink)
+        assert bar.textposition == "inside" and _contrast(colour, bar.marker.color) >= 4.5, bar.name
+    remaining = fig.data[2]
+    assert remaining.marker.line.width >= 1 and _contrast(remaining.marker.line.color, "#ffffff") >= 3
+
+
 def test_pool_use_overspent_remaining_bar_is_zero_but_text_shows_the_minus():
     remaining = charts.pool_use(pools_df()).data[2]
     i = list(remaining.y).index("Trappen 2026")
@@ -702,7 +735,7 @@ def test_pool_use_titles():
     assert "resterende %{text}" in fig.data[2].hovertemplate
     en = charts.pool_use(pools_df(), lang="en")
     assert en.layout.title.text == "Granted, paid and remaining per pool and year"
-    assert [t.name for t in en.data] == ["Paid", "Granted", "Remaining"]
+    assert [t.name for t in en.data] == ["Paid", "Granted, not yet paid", "Remaining"]
 
 
 def test_pool_use_unknown_remaining_is_not_drawn_as_zero():
@@ -879,7 +912,7 @@ def test_per_project_charts_show_the_largest_and_say_so():
     # Five projects: every one shown, no note.
     assert (
         charts.eu_budget_vs_share(df.head(5)).layout.title.text
-        == "Samlet budget og regionens andel pr. projekt"
+        == "Samlet budget og regionens EU-andel pr. projekt"
     )
 
 
