@@ -18,6 +18,11 @@ def draw(con: Any) -> None:
             "også i historikken, de gemte originalfiler og revisionsloggen. Tallene forbliver de samme. "
             "Tidsrejse til før sletningen er ikke længere mulig."
         )
+        + " "
+        + t(
+            "Sikkerhedskopier taget før sletningen indeholder stadig navnet: tag en ny, og slet de ældre "
+            "(se docs/deploy.md)."
+        )
     )
     from loaders import erase
 
@@ -35,7 +40,20 @@ def draw(con: Any) -> None:
             )
         )
     )
-    st.dataframe(preview.get("table"), hide_index=True, key="erase_preview", placeholder="")
+    # Every value that names the person, where it is and how many rows hold it: the admin sees
+    # exactly what will be replaced (a value that only contains the name is rewritten in place).
+    match = {"exact": t("Hele værdien"), "text": t("I en tekst")}
+    rows = [
+        {
+            t("Tabel"): v["table"],
+            t("Kolonne"): v["column"],
+            t("Fundet som"): match.get(v["match"], v["match"]),
+            t("Værdi"): v["value"],
+            t("Rækker"): v["rows"],
+        }
+        for v in preview.get("values", [])
+    ]
+    st.dataframe(rows, hide_index=True, key="erase_preview", placeholder="")
     confirm = st.checkbox(t("Jeg har kontrolleret, at det er den rette person"), key="erase_confirm")
     if st.button(
         safe.md(t("Slet {name}").format(name=name)), type="primary", disabled=not confirm, key="erase_go"

@@ -63,16 +63,19 @@ def unknown(lang: str = "da") -> str:
     return gettext(UNKNOWN, lang)
 
 
+# The unit around an amount, with non-breaking spaces (a line never breaks inside an amount).
+_MIO_KR = N_("{num}\u00a0mio.\u00a0kr.")
+_KR = N_("{num}\u00a0kr.")
+
+
 def amount(x: Decimal | float | int | None, lang: str = "da") -> str:
     """'250.000 kr.' below a million, '3,5 mio. kr.' / '103,25 mio. kr.' from a million."""
     if missing(x):
         return unknown(lang)
     x = Decimal(str(x))
     if abs(x) >= 1_000_000:
-        num = _grouped(x / 1_000_000, 2, lang)
-        return f"{num}{NBSP}mio.{NBSP}kr." if lang == "da" else f"DKK{NBSP}{num}{NBSP}m"
-    num = _grouped(x, 0, lang)
-    return f"{num}{NBSP}kr." if lang == "da" else f"DKK{NBSP}{num}"
+        return gettext(_MIO_KR, lang).format(num=_grouped(x / 1_000_000, 2, lang))
+    return gettext(_KR, lang).format(num=_grouped(x, 0, lang))
 
 
 def mio(x: Decimal | float | int | None) -> float | None:

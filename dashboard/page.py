@@ -1,5 +1,5 @@
 """What every page sets up in the browser that Streamlit does not let an app set: <html lang>, a
-visible focus ring, and the file uploader's size note in the page's language. Our own fixed text
+visible focus ring, and the skip link and the file uploader's size note in the page's language. Our own fixed text
 and CSS only; nothing from data ever goes here."""
 
 from __future__ import annotations
@@ -35,8 +35,12 @@ def setup(max_file_mb: int) -> None:
     always says 'en'), focus is visible, and the uploader's size note is in the page's language."""
     code = lang()
     note = t("Højst {mb} MB pr. fil").format(mb=max_file_mb).replace('"', "")
+    # Streamlit's skip link (the first thing a keyboard or screen-reader user meets) is English.
+    skip = t("Gå til hovedindholdet").replace("'", "")
     st.html(
-        f"<script>document.documentElement.lang = '{code}';</script>"
+        f"<script>document.documentElement.lang = '{code}';"
+        f"for (const a of document.querySelectorAll('[data-testid=\"stSkipToContent\"]'))"
+        f" {{ a.textContent = '{skip}'; }}</script>"
         f"<style>{_FOCUS}{_UPLOADER_NOTE % note}</style>",
         unsafe_allow_javascript=True,
     )

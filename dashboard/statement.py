@@ -12,7 +12,7 @@ import streamlit as st
 from dashboard import safe
 from dashboard.i18n import t
 
-PREPARED = "2026-12-02"  # when the statement was last reviewed against the app (update with it)
+PREPARED = "2026-12-07"  # when the statement was last reviewed against the app (update with it)
 
 
 def contact() -> str:
@@ -46,8 +46,10 @@ def draw(heading_level: int = 1) -> None:
         ),
         t("Netværksgrafen kan ikke gennemgås med tastaturet; dens indhold står i tabellen under den."),
         t(
-            "Nogle få tekster skriver Streamlit selv, som Overblik bygger på, og de er på engelsk: knappen "
-            "'Upload' i feltet til filer og skærmlæserens navn på hjælpeknapperne ('Help for …')."
+            "Nogle få tekster skriver Streamlit og plotly selv, som Overblik bygger på, og de er på engelsk: "
+            "knappen 'Upload' i feltet til filer, skærmlæserens navn på hjælpeknapperne ('Help for …'), "
+            "tabellernes værktøjer (søg, fuld skærm, vis og skjul kolonner) og grafernes værktøjslinje (zoom, "
+            "gem som billede)."
         ),
     ):
         st.markdown("- " + safe.md(gap))
@@ -55,8 +57,9 @@ def draw(heading_level: int = 1) -> None:
     st.write(
         t(
             "Erklæringen blev udarbejdet {day} på grundlag af en selvevaluering: hver side testes automatisk "
-            "med axe-core for WCAG 2.1 A og AA på dansk og engelsk, på computer- og telefonbredde og for hver "
-            "rolle, og en test gennemgår de vigtigste opgaver med tastaturet alene. Erklæringen gennemgås, "
+            "med axe-core for WCAG 2.1 A og AA på dansk og engelsk, på computer- og telefonbredde, som udvalgsmedlem "
+            "og som administrator (der ser alle sider), og en test gennemgår de vigtigste opgaver med tastaturet "
+            "alene. Erklæringen gennemgås, "
             "når Overblik ændres."
         ).format(day=PREPARED)
     )

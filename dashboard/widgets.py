@@ -11,8 +11,10 @@ import streamlit as st
 
 from dashboard import describe, export, queries, safe
 from dashboard import format as fmt
+from dashboard.access import ROLE_LABELS
 from dashboard.i18n import lang, t
 from dashboard.queries import Filters
+from translations import N_
 
 CONFIG = {"displaylogo": False}
 
@@ -149,6 +151,24 @@ def shown_of(shown: int, total: int) -> None:
         )
 
 
+# The source list's columns as queries.sources names them (Danish, the message ids).
+SOURCE_COLUMNS = (N_("Nr."), N_("Fil"), N_("Ark"), N_("Rækker i arket"), N_("Antal"), N_("Indlæst"), N_("Af"))
+
+
+def source_table(src: pd.DataFrame) -> pd.DataFrame:
+    """The source list in the page's language: headers, the uploader a viewer sees as a role, and
+    the time as the page writes it (Danish 07.12.2026 13:05, English 2026-12-07 13:05)."""
+    L = lang()
+    out = src.copy()
+    if "Af" in out:
+        staff = ROLE_LABELS["staff"]  # 'medarbejder' (a name gettext extraction must not see as text)
+        out["Af"] = out["Af"].replace({staff: t(staff)})
+    if "Indlæst" in out and pd.api.types.is_datetime64_any_dtype(out["Indlæst"]):
+        pattern = "%d.%m.%Y %H:%M" if L == "da" else "%Y-%m-%d %H:%M"
+        out["Indlæst"] = out["Indlæst"].dt.strftime(pattern)
+    return out.rename(columns={c: t(c) for c in out.columns if c in SOURCE_COLUMNS})
+
+
 def source(view: str, f: Filters, key: str) -> None:
     """'Kilde': the upload batches behind a figure."""
     with st.popover(t("Kilde"), help=t("Hvilke indlæsninger tallet bygger på")):
@@ -156,7 +176,7 @@ def source(view: str, f: Filters, key: str) -> None:
         if src.empty:
             st.write(t("Ingen rækker."))
         else:
-            st.dataframe(src, hide_index=True, key=f"src_{key}", placeholder="")
+            st.dataframe(source_table(src), hide_index=True, key=f"src_{key}", placeholder="")
 
 
 def _titled(fig: Any) -> Any:
@@ -182,7 +202,7 @@ def plot(fig: Any, key: str) -> None:
     """A chart to look at (hover, zoom), not to click."""
     L = lang()
     alt, rows = describe.describe(fig, L, with_title=False), describe.table(fig, L)
-    st.plotly_chart(_titled(fig), key=key, config=CONFIG)
+    st.plotly_chart(_titled(fig), key=key, config=CONFIG, alt=alt)
     _in_words(alt, rows, key)
 
 
@@ -210,7 +230,9 @@ def filter_chart(
         values = to_values(picked) if to_values else {dimension: sorted(set(picked))}
         st.session_state.update(values)
 
-    st.plotly_chart(_titled(fig), key=key, on_select=narrow, selection_mode=("points",), config=CONFIG)
+    st.plotly_chart(
+        _titled(fig), key=key, on_select=narrow, selection_mode=("points",), config=CONFIG, alt=alt
+    )
     st.caption(t("Klik i grafen for at vise kun det valgte på hele siden; fjern det igen i sidepanelet."))
     _in_words(alt, rows, key)
 
@@ -220,7 +242,7 @@ def chart(fig: Any, key: str) -> list[Any]:
     L = lang()
     alt, rows = describe.describe(fig, L, with_title=False), describe.table(fig, L)
     event = st.plotly_chart(
-        _titled(fig), key=key, on_select="rerun", selection_mode=("points",), config=CONFIG
+        _titled(fig), key=key, on_select="rerun", selection_mode=("points",), config=CONFIG, alt=alt
     )
     _in_words(alt, rows, key)
     points = (

@@ -9,6 +9,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import store
+from dashboard import safe
 from loaders.ingest import ingest_file
 from tests.builders import MEMBERS, write_xlsx
 
@@ -48,7 +49,7 @@ def _text(elements) -> str:
 
 
 def _data_page() -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=180)
     at.run()
     at.switch_page("app_pages/data.py").run()
     assert not at.exception
@@ -341,7 +342,7 @@ def test_the_preview_in_english_leaves_no_danish(empty_db, tmp_path) -> None:
     with catalog_file("en").open("rb") as fh:
         danish = {m.id for m in read_po(fh, locale="en") if isinstance(m.id, str) and m.id != m.string}
     danish = {d for d in danish if len(d) > 3 and "{" not in d}
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=180)
     at.query_params["lang"] = "English"
     at.run()
     at.switch_page("app_pages/data.py").run()
@@ -377,3 +378,13 @@ def test_a_network_typed_that_does_not_exist_is_said_to_be_new_before_anything_i
     at.run()  # (once: AppTest cannot run again with a value its new option list lacks)
     assert "'AI-Innovations' er et nyt netværk" in _text(at.info)
     assert "'Region Nordjyland' er en ny region" in _text(at.info)
+
+
+def test_a_file_name_with_markup_is_shown_as_written_never_as_a_link_or_image(empty_db, tmp_path) -> None:
+    """The file name is text from outside (issue 12, finding 5): its heading shows it as written."""
+    name = "**FED** [klik](http://host.example/x) ![px](http://host.example/p.png) <b>b</b>.xlsx"
+    _, data, mime = _xlsx(tmp_path, "medlemmer.xlsx", {"Deltagere": MEMBERS})
+    at = _upload(_data_page(), (name, data, mime))
+    [heading] = [h.value for h in at.subheader if "FED" in h.value]
+    assert heading == safe.md(name)  # every markdown and HTML character escaped: shown, not rendered
+    assert "<b>" not in heading and "](" not in heading and "**" not in heading

@@ -23,10 +23,20 @@ from store.backup import clone
 from tests.app.conftest import as_text, click
 
 ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="module")
+def demo_db(demo_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy of the session's demo store: a leader's overview offers the annex, and clicking
+    every download makes (and keeps) one, which must not reach the store other tests share."""
+    return clone(demo_db, tmp_path_factory.mktemp("roles") / "roles.sqlite")
+
+
 PAGES = [
     "app_pages/overview.py",
     "app_pages/network_activity.py",
     "app_pages/people.py",
+    "app_pages/projects.py",
     "app_pages/eu_projects.py",
     "app_pages/funding_pools.py",
 ]
@@ -45,7 +55,9 @@ def names(demo_db: Path) -> list[str]:
     """Every member's name and title in the demo store (longer than 3 letters, so a name is a name)."""
     con = store.connect(demo_db, read_only=True)
     try:
-        rows = con.execute("SELECT person, title FROM memberships").fetchall()
+        rows = con.execute(
+            "SELECT person, title FROM memberships UNION ALL SELECT person, role FROM project_members"
+        ).fetchall()
     finally:
         con.close()
     found = {v for r in rows for v in r if v and len(v) > 3}

@@ -164,3 +164,26 @@ def test_download_is_the_whole_table_as_data_that_uploads_again_without_a_change
     [sheet] = json.loads(p.stdout)["files"]
     assert (sheet["status"], sheet["rows"]["new"], sheet["rows"]["changed"]) == ("duplicate", 0, 0)
     assert sheet["rows"]["unchanged"] == total
+
+
+def _toolbar_labels(page) -> list[str]:
+    """The buttons a table's own toolbar offers once the pointer is over it."""
+    table = page.locator('[data-testid="stDataFrame"]').last
+    table.scroll_into_view_if_needed()
+    table.hover()
+    page.wait_for_timeout(500)
+    buttons = page.locator('[data-testid="stElementToolbar"] button')
+    return [buttons.nth(i).get_attribute("aria-label") or "" for i in range(buttons.count())]
+
+
+def test_a_table_offers_no_download_of_its_own_only_ours_which_are_audited(server: str, browser) -> None:
+    """Streamlit's table toolbar would download every row as CSV, names included, past the audit
+    log and past the viewer's name rules: it is switched off (client.disableDataExport)."""
+    page = open_page(browser, f"{server}/personer")
+    try:
+        labels = _toolbar_labels(page)
+        assert labels, "the toolbar did not appear: the test would prove nothing"
+        assert not [x for x in labels if "download" in x.lower() or "csv" in x.lower()], labels
+        assert page.get_by_role("button", name="Hent Excel").count() == 1  # our own, audited
+    finally:
+        page.close()
