@@ -10,6 +10,7 @@ import streamlit as st
 
 import store
 from dashboard import access, db, errors, queries, safe, upload
+from dashboard import format as fmt
 from dashboard.i18n import lang, t
 from loaders.history import current_user
 from loaders.ingest import FilePlan, Options
@@ -144,12 +145,19 @@ def _progress_reporter(name: str, size: int) -> tuple[Any, Any]:
         "save": (0.9, t("Gemmer …")),
     }
 
+    rows = [0]  # rows read, once reading is done: every later stage says how many
+
     def report(stage: str, done: int, total: int) -> None:
         start, text = stages.get(stage, (0.0, stage))
         share = start + (0.6 * done / total if stage == "check" and total else 0)
+        if stage == "read" and done:
+            rows[0] = done
+            start, text = 0.2, t("{rows} rækker læst …").format(rows=fmt.number(done, lang()))
         if stage == "check" and total:
             text = t("Tjekker ark {i} af {n} …").format(i=done + 1, n=total)
-        bar.progress(min(share, 1.0), text=text)
+        if rows[0] and stage != "read":
+            text += " " + t("({rows} rækker)").format(rows=fmt.number(rows[0], lang()))
+        bar.progress(min(share if stage != "read" else start, 1.0), text=text)
 
     return bar, report
 
@@ -367,7 +375,8 @@ def _save(con: Any, key: str, file_key: str) -> None:
     if fp is None:
         return
     try:
-        problem = upload.save(con, fp, who())  # runs in the button's callback: quick, the plan is made
+        with st.spinner(t("Gemmer …")):  # the plan is made: saving is the commit alone
+            problem = upload.save(con, fp, who())
     except Exception as exc:
         st.session_state["save_error"] = errors.report(exc)
         return

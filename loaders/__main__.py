@@ -114,6 +114,7 @@ WORDS = {
     "stage_check": N_("tjekker"),
     "stage_plan": N_("planlægger"),
     "stage_save": N_("gemmer"),
+    "stage_rows": N_("{n} rækker læst"),
 }
 
 
@@ -297,7 +298,10 @@ def _progress(lang: str) -> Any:
     """A one-line progress report on stderr for a person at a terminal (not with --json)."""
 
     def report(stage: str, done: int, total: int) -> None:
-        text = w(f"stage_{stage}", lang) + (f" {done}/{total}" if total else "") + "..."
+        if stage == "read" and done:  # reading is done: how many rows it found
+            text = w("stage_rows", lang).format(n=done)
+        else:
+            text = w(f"stage_{stage}", lang) + (f" {done}/{total}" if total else "") + "..."
         sys.stderr.write("\r" + text.ljust(40))
         sys.stderr.flush()
 

@@ -116,6 +116,8 @@ def examine(
     if progress:
         progress("read", 0, 0)
     sheets = read_file(path, display_name=name, limits=limits or Limits.from_env())
+    if progress:  # the rows read so far, so a big file's progress says how big it is
+        progress("read", sum(sheet.n for sheet in sheets), 0)
     want = KINDS[options.kind] if options.kind else None
     shaped = [shape(sheet, want) if sheet.n else None for sheet in sheets]
     # Every sheet, data or not: the file is stored whole with its upload, so a CPR number anywhere

@@ -388,3 +388,79 @@ def test_a_file_name_with_markup_is_shown_as_written_never_as_a_link_or_image(em
     [heading] = [h.value for h in at.subheader if "FED" in h.value]
     assert heading == safe.md(name)  # every markdown and HTML character escaped: shown, not rendered
     assert "<b>" not in heading and "](" not in heading and "**" not in heading
+
+
+def test_a_big_file_shows_its_stages_with_the_rows_read_so_far(empty_db, tmp_path, monkeypatch) -> None:
+    """Reading, checking, comparing: each stage named as it runs, and once read how many rows (a
+    100k-row upload never looks frozen). Here every file counts as big; the bar's texts are kept."""
+    import streamlit
+
+    from dashboard import upload_view
+
+    shown: list[str] = []
+
+    class Bar:
+        def progress(self, value: float, text: str = "") -> None:
+            assert 0.0 <= value <= 1.0
+            shown.append(text)
+
+        def empty(self) -> None:
+            pass
+
+    class St:
+        """Streamlit for the data page, but for the progress bar."""
+
+        def __getattr__(self, name: str):
+            return getattr(streamlit, name)
+
+        def progress(self, value: float, text: str = "") -> Bar:
+            shown.append(text)
+            return Bar()
+
+    monkeypatch.setattr(upload_view, "BIG_FILE", 0)
+    monkeypatch.setattr(upload_view, "st", St())
+    at = _upload(_data_page(), _xlsx(tmp_path, "medlemmer.xlsx", {"Deltagere": MEMBERS}))
+    assert not at.exception
+    rows = len([r for r in MEMBERS if r])  # the rows with something in them
+    assert f"{rows} rækker læst …" in shown, shown
+    assert f"Tjekker ark 1 af 1 … ({rows} rækker)" in shown, shown
+    assert f"Sammenligner med databasen … ({rows} rækker)" in shown, shown
+
+
+def test_a_whole_list_previews_changed_rows_old_and_new_and_the_rows_it_will_remove(
+    two_uploads, tmp_path
+) -> None:
+    """Ticking 'the sheet is the whole list': the preview has a tab of changed rows (before and
+    after, side by side) and one of the rows that will be removed, each with its count."""
+    db, _first, _second = two_uploads
+    changed = [list(r) for r in MEMBERS]
+    changed[3] = ["Anna Pors", "Overlæge", "Amager og Hvidovre Hospital"]  # a new title
+    del changed[4]  # Freddy Lippert is no longer on the list
+    at = _data_page()
+    at.checkbox(key="upload_replace").check().run()
+    at = _upload(at, _xlsx(tmp_path, "hele.xlsx", {"Deltagere": changed}))
+    tabs = [t.label for t in at.tabs]
+    assert "Ændrede (1)" in tabs and "Fjernes (2)" in tabs, tabs  # Freddy Lippert and Mads Nielsen
+    before_after = next(d.value for d in at.dataframe if "Efter" in d.value.columns)
+    assert list(before_after["Før"]) == ["1. reservelæge, ph.d."] and list(before_after["Efter"]) == [
+        "Overlæge"
+    ]
+    removed = next(
+        d.value
+        for d in at.dataframe
+        if "Navn" in d.value.columns and "Freddy Lippert" in set(d.value["Navn"])
+    )
+    assert set(removed["Navn"]) == {"Freddy Lippert", "Mads Nielsen"}
+    assert "Freddy Lippert" in _people(db)  # a preview writes nothing
+
+
+def test_the_receipts_undo_asks_then_takes_back_exactly_that_upload(empty_db, tmp_path) -> None:
+    at = _upload(_data_page(), _xlsx(tmp_path, "medlemmer.xlsx", {"Deltagere": MEMBERS}))
+    next(b for b in at.button if b.key and b.key.startswith("save_")).click().run()
+    assert len(_people(empty_db)) == 6
+    at.button(key="receipt_undo_0").click().run()
+    assert "medlemmer.xlsx" in _text(at.warning) and len(_people(empty_db)) == 6  # asked, not done
+    at.button(key="receipt_yes_0").click().run()
+    assert not at.exception
+    assert _people(empty_db) == []
+    assert not [b for b in at.button if b.key and b.key.startswith("receipt_undo_")]  # the receipt is gone
