@@ -744,8 +744,8 @@ def _vacuum_sqlite(file: Path) -> dict[str, bool]:
 
 
 def _vacuum_postgres(con: duckdb.DuckDBPyConnection, loc: store.Location) -> bool:
-    """VACUUM FULL of the catalog's tables: dead row versions holding old values are rewritten
-    away. PostgreSQL's WAL segments, replicas and backups are beyond our reach (docs/deploy.md).
+    """VACUUM FULL and ANALYZE of the catalog's tables, then VACUUM FULL of pg_statistic: dead row
+    versions and sampled statistics holding old values are rewritten away. PostgreSQL's WAL segments, replicas and backups are beyond our reach (docs/deploy.md).
     DuckLake talks to PostgreSQL over its own connection, so the tables are listed by psql."""
     import subprocess
 
@@ -762,12 +762,34 @@ def _vacuum_postgres(con: duckdb.DuckDBPyConnection, loc: store.Location) -> boo
             return None
 
     listed = psql(
-        "SELECT string_agg(format('VACUUM FULL %I.%I;', schemaname, tablename), E'\\n') FROM pg_tables "
-        "WHERE tablename LIKE 'ducklake%'"
+        "SELECT string_agg(format('VACUUM (FULL, ANALYZE) %I.%I;', schemaname, tablename), E'\\n') "
+        "FROM pg_tables WHERE tablename LIKE 'ducklake%'"
     )
     if listed is None or listed.returncode != 0 or not listed.stdout.strip():
         return False
+    # ANALYZE replaces the planner's statistics, whose most common values are sampled cells (an
+    # erased name among them).
     done = psql(listed.stdout.strip())
+    if done is None or done.returncode != 0:
+        return False
+    # But ANALYZE of an empty table keeps its old statistics (the inlined-data tables are empty
+    # once flushed), and only a superuser may delete from pg_statistic: altering a column to its
+    # own type drops that column's statistics, which the tables' owner may do.
+    emptied = psql(
+        "SELECT string_agg(format('ALTER TABLE %I.%I ALTER COLUMN %I TYPE %s;', n.nspname, c.relname, "
+        "a.attname, format_type(a.atttypid, a.atttypmod)), E'\\n') FROM pg_statistic s "
+        "JOIN pg_class c ON c.oid = s.starelid JOIN pg_namespace n ON n.oid = c.relnamespace "
+        "JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = s.staattnum "
+        "WHERE c.relname LIKE 'ducklake%' AND c.relkind = 'r' AND c.reltuples = 0"
+    )
+    if emptied is None or emptied.returncode != 0:
+        return False
+    if emptied.stdout.strip() and (cleared := psql(emptied.stdout.strip())) is not None:
+        if cleared.returncode != 0:
+            return False
+    # The old statistics rows are then rewritten away with pg_statistic itself, which the
+    # database's owner may vacuum.
+    done = psql("VACUUM FULL pg_catalog.pg_statistic;")
     return done is not None and done.returncode == 0
 
 
