@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 DB ?= data/overblik.sqlite
 PORT ?= 8501
 
-.PHONY: run test test-postgres demo bench fuzz lint format sysdeps messages clean
+.PHONY: run test test-postgres demo bench bench-quick fuzz lint format sysdeps messages clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -95,6 +95,10 @@ test-postgres: $(VENV)/.stamp-dev $(MO) sysdeps node_modules/.stamp
 
 bench: $(VENV)/.stamp-dev
 	$(BIN)/python -m benchmarks
+
+# The same targets on smaller sizes with fewer turns, for development (not the figures to quote).
+bench-quick: $(VENV)/.stamp-dev
+	$(BIN)/python -m benchmarks --quick
 
 # Hypothesis drives the readers with mutated workbooks and CSVs for FUZZ_MINUTES (not part of
 # make test); each input that finds a bug is kept in tests/fuzz_regressions/, replayed by make test.

@@ -150,11 +150,11 @@ def run(cfg: Config) -> Result:
     res = Result("pages")
     demo = demo_db()
     large = largedb.build()
-    # Page runs take a few tenths of a second, so both sides get the same, larger number of runs
-    # and the median: on a shared 2-core machine three runs let one slow run decide the ratio.
-    # The two sides run in turns (demo, large, demo, large), so a slow minute of the machine
-    # falls on both, and the runs of each side are pooled.
-    runs = 3 if cfg.quick else 8
+    # Both sides get the same number of runs and the median; the two sides run in turns (demo,
+    # large, demo, large), so a slow minute of the machine falls on both, and the runs of each side
+    # are pooled. Four, not eight: with the browser targets beside it, eight runs of every page
+    # on both stores took a quarter of the 15 minutes `make bench` may use.
+    runs = 2 if cfg.quick else 4
     halves = (runs // 2, runs - runs // 2)
     d: dict[str, Any] = {}
     g: dict[str, Any] = {}

@@ -1,9 +1,12 @@
 """Profile one ingest of the small workbook with pyinstrument and list the hotspots.
 
-    python -m benchmarks.profile [N]      (default: 100,000 rows; also `python -m benchmarks --profile`)
+    python -m benchmarks.profile [N] [--unkind]  (default: 100,000 rows; also `python -m benchmarks
+                                                  --profile`; --unkind: the less kind workbook of N rows)
 
-Writes benchmarks/.cache/profile_N.html and .txt and prints two top-10 lists: by cumulative time
-(the project's own functions, which is where a fix goes) and by self time (any function).
+Writes benchmarks/.cache/profile_N.pyisession and .txt and prints two top-10 lists: by cumulative
+time (the project's own functions, which is where a fix goes) and by self time (any function).
+The file is read in the same process (OVERBLIK_ISOLATE=0): in the reader's child process the
+profiler would see only the parent waiting.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
-from benchmarks.common import CACHE, PY, ROOT, Config, env, fresh, log, workbook
+from benchmarks.common import CACHE, PY, ROOT, Config, env, fresh, log, unkind_workbook, workbook
 
 
 def _walk(frame: Any, stack: set[tuple[str, str]], cum: dict, own: dict) -> None:
@@ -53,18 +56,20 @@ def hotspots(session_file: Path, top: int = 10) -> tuple[float, list[tuple], lis
     return root.time, by_cum, by_self
 
 
-def run(cfg: Config) -> str:
-    n = cfg.small
-    path = workbook(n)
+def run(cfg: Config, n: int | None = None, unkind: bool = False) -> str:
+    n = n or cfg.small
+    path = unkind_workbook(n) if unkind else workbook(n)
     db = fresh(CACHE / f"profile_{n}.sqlite")
-    session = CACHE / f"profile_{n}.pyisession"
+    session = CACHE / f"profile_{path.stem}.pyisession"
     log(f"profiling the ingest of {path.name} (pyinstrument)")
     base = [PY, "-m", "pyinstrument", "--interval", "0.001"]
     args = ["-m", "loaders", "ingest", str(path), "--db", str(db), "--json"]
     subprocess.run(
         [*base, "-r", "pyinstrument.renderers.SessionRenderer", "-o", str(session), *args],
         cwd=ROOT,
-        env=env(),
+        env=env(
+            OVERBLIK_ISOLATE="0"
+        ),  # read, shape and validate in this process, where pyinstrument sees them
         check=True,
         capture_output=True,
     )
@@ -88,7 +93,7 @@ def run(cfg: Config) -> str:
     )
     total, by_cum, by_self = hotspots(session)
     lines = [
-        f"Profile of `python -m loaders ingest` of {n:,} rows: {total:.1f} s sampled ({session.with_suffix('.txt')})"
+        f"Profile of `python -m loaders ingest` of {path.name}: {total:.1f} s sampled ({session.with_suffix('.txt')})"
     ]
     lines.append("Top 10 by cumulative seconds (project functions):")
     lines += [f"  {t:7.2f} s  {f}  ({p})" for f, p, t in by_cum]
@@ -100,8 +105,6 @@ def run(cfg: Config) -> str:
 
 
 if __name__ == "__main__":
-    size = int(sys.argv[1]) if len(sys.argv) > 1 else 100_000
-    cfg = Config(quick=size < 100_000)
-    if size not in (cfg.small,):
-        raise SystemExit("N must be 100000 (or 20000 for the quick size)")
-    print(run(cfg))
+    args = [a for a in sys.argv[1:] if a != "--unkind"]
+    size = int(args[0]) if args else 100_000
+    print(run(Config(), size, unkind="--unkind" in sys.argv[1:]))
