@@ -49,7 +49,7 @@ if chosen is None:
         st.stop()
     st.subheader(t("Projektregister"))
     projects_view.totals(f)
-    total = queries.project_count(f)
+    total = queries.project_totals(f)[0]  # the count the headline shows, asked once
     if total > len(reg):  # a national store: the projects with the most money, the download has all
         st.caption(
             t("De {shown} projekter med flest penge af {total}; hent hele registret nedenfor.").format(

@@ -759,13 +759,6 @@ def project_totals(f: Filters) -> tuple[int, Any, Any, int, Any]:
 
 
 @cached
-def project_count(f: Filters) -> int:
-    """How many projects the filters hold (the register shows the first of them)."""
-    w, p = _links_where(f)
-    return int(_one(f"SELECT count(DISTINCT project) FROM project_links_b l WHERE {w}", p) or 0)
-
-
-@cached
 def project_links(f: Filters, project: str | None = None, organisation: str | None = None) -> pd.DataFrame:
     """The links of one project, or of one organisation: source, organisation, money, status."""
     w, p = _links_where(f)
