@@ -8,8 +8,6 @@ from dashboard import format as fmt
 from dashboard.filters import current
 from dashboard.i18n import lang, t
 
-REGISTER_TOP = 1_000  # rows of the register drawn; the download holds every project
-
 f = current()
 names = access.may("names")  # the queries decide it too: without the right they never select names
 st.title(t("Projekter"))
@@ -43,13 +41,14 @@ if start in choices["more"]:
         )
     )
 if chosen is None:
-    reg = queries.project_register(f, top=REGISTER_TOP)
+    front = queries.project_front(f)
+    reg = front.register
     if reg.empty:
         st.info(t("Intet matcher filtrene. Ret filtrene i sidepanelet, eller nulstil dem."))
         st.stop()
     st.subheader(t("Projektregister"))
     projects_view.totals(f)
-    total = queries.project_totals(f)[0]  # the count the headline shows, asked once
+    total = front.totals[0]  # the count the headline shows
     if total > len(reg):  # a national store: the projects with the most money, the download has all
         st.caption(
             t("De {shown} projekter med flest penge af {total}; hent hele registret nedenfor.").format(

@@ -683,43 +683,33 @@ def _sorted_agg(column: str, sep: str, where: str = "TRUE") -> str:
     )
 
 
-@cached
-def project_register(f: Filters, top: int | None = None, project: str | None = None) -> pd.DataFrame:
-    """One row per project: where its money comes from (pools, EU programmes), granted in all and of
-    that paid, the region's EU share, its organisations, the people named on it and the members of
-    the networks who work at its organisations. `top`: only the projects with the most money (a
-    national store holds a million; the page shows the first and downloads them all); `project`:
-    that project's row only."""
-    w, p = _links_where(f)
-    if project is not None:
-        w, p = f"{w} AND l.project = ?", [*p, project]
+def _register_sql(f: Filters, money: str, limit: str, links: str | None = None) -> tuple[str, list[Any]]:
+    """The register's query over `money` (one row per project: project, granted_dkk, paid_dkk; its
+    parameters come first) and its parameters after money's. What takes words or counting
+    (sources, organisations, people) is asked only for the projects shown. `links`: a table of the
+    links the filters hold, made beforehand (else the filters are applied here)."""
+    w, p = _links_where(f) if links is None else ("TRUE", [])
     wm, pm = where("participants_v", f.without("organisation"), "m")
     we, pe = where("eu_projects_v", f)  # the region's share in the regions (and years) chosen
-    limit = f"LIMIT {int(top)}" if top else ""
     # Members per project: a project with one organisation (nearly all) takes that organisation's
     # count; only a project with several counts its people across them (a person at two of them
     # once). Joining every project with every member of its organisations is 250M rows nationally.
-    return _df(
-        f"""WITH l AS (SELECT * FROM project_links_b l WHERE {w}),
-            money AS (
-              SELECT project,
-                     sum(amount_dkk) FILTER (WHERE status IN ('granted', 'paid')) AS granted_dkk,
-                     sum(amount_dkk) FILTER (WHERE status = 'paid') AS paid_dkk,
-                     count(DISTINCT organisation) AS organisations
-              FROM l GROUP BY project),
+    sql = f"""WITH money AS ({money}),
             eu AS (SELECT COALESCE(acronym, title) AS project, sum(region_share_dkk) AS share_dkk
                    FROM eu_projects_v WHERE {we} AND COALESCE(acronym, title) IN (SELECT project FROM money)
                    GROUP BY 1),
-            top AS (SELECT money.*, eu.share_dkk FROM money LEFT JOIN eu USING (project)
+            top AS (SELECT money.project, money.granted_dkk, money.paid_dkk, eu.share_dkk
+                    FROM money LEFT JOIN eu USING (project)
                     ORDER BY coalesce(money.granted_dkk, 0) + coalesce(eu.share_dkk, 0) DESC, money.project {limit}),
-            -- the words (sources, organisations) only for the projects shown
-            ranked AS (SELECT top.*, txt.kinds, txt.sources, txt.organisation_names FROM top LEFT JOIN (
-                         SELECT project, {_sorted_agg("source_kind", ",", "source_kind <> 'members'")} AS kinds,
+            l AS (SELECT * FROM {links or "project_links_b"} l WHERE {w} AND l.project IN (SELECT project FROM top)),
+            ranked AS (SELECT top.*, coalesce(txt.organisations, 0) AS organisations, txt.kinds, txt.sources,
+                              txt.organisation_names FROM top LEFT JOIN (
+                         SELECT project, count(DISTINCT organisation) AS organisations,
+                                {_sorted_agg("source_kind", ",", "source_kind <> 'members'")} AS kinds,
                                 {_sorted_agg("source", ", ")} AS sources,
                                 {_sorted_agg("organisation", ", ")} AS organisation_names
-                         FROM l WHERE project IN (SELECT project FROM top) GROUP BY project) txt USING (project)),
-            lo AS (SELECT DISTINCT project, organisation FROM l
-                   WHERE organisation IS NOT NULL AND project IN (SELECT project FROM ranked)),
+                         FROM l GROUP BY project) txt USING (project)),
+            lo AS (SELECT DISTINCT project, organisation FROM l WHERE organisation IS NOT NULL),
             per_org AS (SELECT m.organisation_canonical AS organisation, count(DISTINCT lower(m.person)) AS n
                         FROM participants_v m WHERE {wm} GROUP BY 1),
             members AS (SELECT lo.project, po.n FROM lo JOIN ranked r USING (project)
@@ -734,28 +724,101 @@ def project_register(f: Filters, top: int | None = None, project: str | None = N
                    r.organisations, r.organisation_names,
                    coalesce(named.n, 0) AS people_named, coalesce(members.n, 0) AS network_members
             FROM ranked r LEFT JOIN named USING (project) LEFT JOIN members USING (project)
-            ORDER BY coalesce(r.granted_dkk, 0) + coalesce(r.share_dkk, 0) DESC, r.project""",
-        p + pe + pm + pm,
+            ORDER BY coalesce(r.granted_dkk, 0) + coalesce(r.share_dkk, 0) DESC, r.project"""
+    return sql, pe + p + pm + pm
+
+
+def _money_sql(f: Filters, project: str | None = None, links: str | None = None) -> tuple[str, list[Any]]:
+    """Per project the filters hold: granted in all and of that paid, every amount whatever its
+    status (the order of the list to start from), and whether it is an EU project. `links`: as
+    for _register_sql."""
+    w, p = _links_where(f) if links is None else ("TRUE", [])
+    if project is not None:
+        w, p = f"{w} AND l.project = ?", [*p, project]
+    return (
+        f"""SELECT project,
+                   sum(amount_dkk) FILTER (WHERE status IN ('granted', 'paid')) AS granted_dkk,
+                   sum(amount_dkk) FILTER (WHERE status = 'paid') AS paid_dkk,
+                   sum(coalesce(amount_dkk, 0)) AS amount_dkk,
+                   bool_or(source_kind = 'eu') AS is_eu
+            FROM {links or "project_links_b"} l WHERE {w} GROUP BY project""",
+        p,
     )
+
+
+@dataclass(frozen=True)
+class ProjectFront:
+    """What the projects page shows before a project is chosen."""
+
+    projects: list[str]  # the CHOICES_MAX + 1 projects with the most money, most first
+    organisations: list[str]  # the first CHOICES_MAX + 1 organisations taking part, alphabetically
+    totals: tuple[int, Any, Any, int, Any]  # project_totals
+    register: pd.DataFrame  # project_register(f, top=REGISTER_TOP)
+
+
+REGISTER_TOP = 1_000  # rows of the register drawn; the download holds every project
 
 
 @cached
+def project_front(f: Filters) -> ProjectFront:
+    """The lists to start from, the headline and the register's first rows, from the links the
+    filters hold, found once, and one grouping of them by project: a national store holds a million
+    projects, and the page asked the links five times and grouped them three (3,4 s on 1M
+    allocations, now 1,2 s)."""
+    cur = cursor()
+    w, p = _links_where(f)
+    cur.execute(
+        "CREATE TEMP TABLE project_links AS SELECT project, source_kind, source, organisation, amount_dkk, "
+        f"status FROM project_links_b l WHERE {w}",
+        p,
+    )
+    money, mp = _money_sql(f, links="project_links")
+    cur.execute(f"CREATE TEMP TABLE project_sums AS {money}", mp)
+    projects = [
+        r[0]
+        for r in cur.execute(
+            f"SELECT project FROM project_sums ORDER BY amount_dkk DESC, project LIMIT {CHOICES_MAX + 1}"
+        ).fetchall()
+    ]
+    organisations = [
+        r[0]
+        for r in cur.execute(
+            "SELECT DISTINCT organisation FROM project_links WHERE organisation IS NOT NULL "
+            f"ORDER BY 1 LIMIT {CHOICES_MAX + 1}"
+        ).fetchall()
+    ]
+    we, pe = where("eu_projects_v", f, "e")
+    row = cur.execute(
+        f"""WITH e AS (SELECT e.region_share_dkk FROM eu_projects_v e WHERE {we}
+                  AND COALESCE(e.acronym, e.title) IN (SELECT project FROM project_sums WHERE is_eu))
+        SELECT (SELECT count(*) FROM project_sums), (SELECT sum(granted_dkk) FROM project_sums),
+               (SELECT sum(paid_dkk) FROM project_sums), (SELECT count(*) FROM e),
+               (SELECT sum(region_share_dkk) FROM e)""",
+        pe,
+    ).fetchone()
+    sql, params = _register_sql(f, "SELECT * FROM project_sums", f"LIMIT {REGISTER_TOP}", "project_links")
+    register = cur.execute(sql, params).df()
+    cur.execute("DROP TABLE project_sums; DROP TABLE project_links")
+    totals = (int(row[0]), row[1], row[2], int(row[3]), row[4])
+    return ProjectFront(projects, organisations, totals, register)
+
+
+@cached
+def project_register(f: Filters, top: int | None = None, project: str | None = None) -> pd.DataFrame:
+    """One row per project: where its money comes from (pools, EU programmes), granted in all and of
+    that paid, the region's EU share, its organisations, the people named on it and the members of
+    the networks who work at its organisations. `top`: only the projects with the most money (a
+    national store holds a million; the page shows the first and downloads them all); `project`:
+    that project's row only."""
+    money, mp = _money_sql(f, project)
+    sql, params = _register_sql(f, money, f"LIMIT {int(top)}" if top else "")
+    return _df(sql, mp + params)
+
+
 def project_totals(f: Filters) -> tuple[int, Any, Any, int, Any]:
     """Over every project the filters hold: how many, granted in all and of that paid (their pool
     allocations, as the overview sums them), and their EU projects with the region's share."""
-    w, p = _links_where(f)
-    we, pe = where("eu_projects_v", f, "e")
-    row = _row(
-        f"""WITH l AS (SELECT * FROM project_links_b l WHERE {w}),
-                e AS (SELECT e.region_share_dkk FROM eu_projects_v e WHERE {we}
-                      AND COALESCE(e.acronym, e.title) IN (SELECT project FROM l WHERE source_kind = 'eu'))
-            SELECT (SELECT count(DISTINCT project) FROM l),
-                   (SELECT sum(amount_dkk) FROM l WHERE source_kind = 'pool' AND status IN ('granted', 'paid')),
-                   (SELECT sum(amount_dkk) FROM l WHERE source_kind = 'pool' AND status = 'paid'),
-                   (SELECT count(*) FROM e), (SELECT sum(region_share_dkk) FROM e)""",
-        p + pe,
-    )
-    return int(row[0]), row[1], row[2], int(row[3]), row[4]
+    return project_front(f).totals
 
 
 @cached
@@ -833,41 +896,39 @@ def project_choices(f: Filters) -> dict[str, list[str]]:
     """What a reader can start from: projects, organisations and (for roles that see names) people;
     at most CHOICES_MAX of each (the projects with the most money, the people named on most
     projects), in alphabetical order. `more` lists those cut."""
-    w, p = _links_where(f)
-    cur = cursor()
+    front = project_front(f)
+    out = {"project": front.projects, "organisation": front.organisations, "person": _people_choices()}
+    more = [k for k, v in out.items() if len(v) > CHOICES_MAX]
+    return {k: sorted(v[:CHOICES_MAX], key=str.lower) for k, v in out.items()} | {"more": more}
+
+
+@cached
+def _people_choices() -> list[str]:
+    """The people one may start from (for roles that see names; none otherwise): the first
+    CHOICES_MAX + 1, those named on most projects first. The filters do not narrow them, so a
+    filter change does not ask again."""
     cap = CHOICES_MAX + 1
-    projects = [
-        r[0]
-        for r in cur.execute(
-            f"""SELECT project FROM project_links_b l WHERE {w} GROUP BY project
-                ORDER BY sum(coalesce(amount_dkk, 0)) DESC, project LIMIT {cap}""",
-            p,
-        ).fetchall()
-    ]
-    orgs = [
-        r[0]
-        for r in cur.execute(
-            f"SELECT DISTINCT organisation FROM project_links_b l WHERE {w} AND organisation IS NOT NULL "
-            f"ORDER BY 1 LIMIT {cap}",
-            p,
-        ).fetchall()
-    ]
     people: list[str] = []
     if names_visible():
         people = [
             r[0]
-            for r in cur.execute(
+            for r in cursor()
+            .execute(
                 f"""WITH named AS (SELECT min(person) AS person, count(*) AS n FROM project_members GROUP BY lower(person)),
+                    -- the organisations on a project: the pools' recipients (a few hundred names
+                    -- over a million allocations) taken apart from the rest, which is small
+                    al AS (SELECT alias, min(canonical) AS canonical FROM org_aliases GROUP BY alias),
+                    orgs AS (SELECT COALESCE(al.canonical, r.recipient) AS organisation
+                             FROM (SELECT DISTINCT recipient FROM allocations) r LEFT JOIN al ON al.alias = r.recipient
+                             UNION SELECT organisation FROM project_links_b WHERE source_kind <> 'pool'),
                     members AS (SELECT min(m.person) AS person, 0 AS n FROM participants_v m
-                                JOIN (SELECT DISTINCT organisation FROM project_links_b) o
-                                  ON o.organisation = m.organisation_canonical GROUP BY lower(m.person))
+                                JOIN orgs o ON o.organisation = m.organisation_canonical GROUP BY lower(m.person))
                     SELECT person FROM (SELECT * FROM named UNION ALL SELECT * FROM members)
                     GROUP BY person ORDER BY max(n) DESC, person LIMIT {cap}"""
-            ).fetchall()
+            )
+            .fetchall()
         ]
-    out = {"project": projects, "organisation": orgs, "person": people}
-    more = [k for k, v in out.items() if len(v) > CHOICES_MAX]
-    return {k: sorted(v[:CHOICES_MAX], key=str.lower) for k, v in out.items()} | {"more": more}
+    return people
 
 
 # ---------------------------------------------------------------- organisations and networks (staff)
