@@ -34,6 +34,20 @@ def lake(request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.Mon
     return make_lake(request.param, tmp_path, monkeypatch)
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _scan_components_once():
+    """Every AppTest scans the metadata of every installed package for Streamlit components (0,4 s
+    each, hundreds of AppTests in a run); the installed packages do not change during a run."""
+    import functools
+
+    from streamlit.components.v2 import manifest_scanner
+
+    real = manifest_scanner.scan_component_manifests
+    manifest_scanner.scan_component_manifests = functools.cache(real)
+    yield
+    manifest_scanner.scan_component_manifests = real
+
+
 @pytest.fixture(autouse=True)
 def _clear_streamlit_caches():
     """st.cache_data and st.cache_resource outlive an AppTest within one pytest process."""
