@@ -696,8 +696,7 @@ def _register_sql(f: Filters, money: str, limit: str, links: str | None = None) 
     # once). Joining every project with every member of its organisations is 250M rows nationally.
     sql = f"""WITH money AS ({money}),
             eu AS (SELECT COALESCE(acronym, title) AS project, sum(region_share_dkk) AS share_dkk
-                   FROM eu_projects_v WHERE {we} AND COALESCE(acronym, title) IN (SELECT project FROM money)
-                   GROUP BY 1),
+                   FROM eu_projects_v WHERE {we} GROUP BY 1),  -- few; the join below keeps money's
             top AS (SELECT money.project, money.granted_dkk, money.paid_dkk, eu.share_dkk
                     FROM money LEFT JOIN eu USING (project)
                     ORDER BY coalesce(money.granted_dkk, 0) + coalesce(eu.share_dkk, 0) DESC, money.project {limit}),
