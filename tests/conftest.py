@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import os
 import subprocess
 from pathlib import Path
@@ -13,8 +14,26 @@ ROOT = Path(__file__).resolve().parents[1]
 
 @pytest.fixture(scope="session")
 def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A fresh demo database built by `make demo` (the loader path), shared by the session; do not write to it."""
-    path = tmp_path_factory.mktemp("demo") / "demo.sqlite"
+    """A fresh demo database built by `make demo` (the loader path), shared by the session; do not
+    write to it. Built once per run: under pytest-xdist the first worker builds it (20 s) in the
+    run's shared folder while the others wait, and each worker works on its own copy."""
+    from store.backup import clone
+
+    mine = tmp_path_factory.mktemp("demo") / "demo.sqlite"
+    if not os.environ.get("PYTEST_XDIST_WORKER"):
+        _make_demo(mine)
+        return mine
+    shared = tmp_path_factory.getbasetemp().parent / "demo"  # the run's folder, beside the workers'
+    shared.mkdir(exist_ok=True)
+    with (shared / "build.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (shared / "built").exists():
+            _make_demo(shared / "demo.sqlite")
+            (shared / "built").touch()
+    return clone(shared / "demo.sqlite", mine)
+
+
+def _make_demo(path: Path) -> None:
     subprocess.run(
         ["make", "--no-print-directory", "-s", "demo", f"DB={path}"],
         cwd=ROOT,
@@ -22,7 +41,6 @@ def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
         capture_output=True,
         env={**os.environ, "MAKEFLAGS": ""},
     )
-    return path
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])

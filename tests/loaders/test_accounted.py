@@ -498,7 +498,7 @@ def _below_header(grid: list[list[object]], header_at: int) -> int:
 
 @pytest.mark.parametrize("kind", sorted(KIND_ROWS))
 @settings(
-    max_examples=8,
+    max_examples=6,  # 60 drawn sheets in all; at 8 this test alone took 4.5 of the suite's 20 minutes
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
