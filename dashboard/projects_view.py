@@ -74,10 +74,11 @@ def totals(f: Filters) -> None:
 def register_table(reg: pd.DataFrame, names: bool) -> pd.DataFrame:
     """The register as read and downloaded: a row per project."""
     L = lang()
+    kinds = {k: t(v, L) for k, v in KINDS.items()}  # once, not per row (a national register: 1,000 rows)
     out = pd.DataFrame(
         {
             t("Projekt"): reg["project"],
-            t("Kilde"): [", ".join(t(KINDS[k]) for k in _parts(v)) for v in reg["kinds"]],
+            t("Kilde"): [", ".join(kinds[k] for k in _parts(v)) for v in reg["kinds"]],
             t("Pulje eller program"): reg["sources"].fillna(""),
             t("Bevilget i alt"): [_amount(v, L) for v in reg["granted_dkk"]],
             t("Heraf udbetalt"): [_amount(v, L) for v in reg["paid_dkk"]],
@@ -96,7 +97,7 @@ def links_table(links: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(
         {
             t("Projekt"): links["project"],
-            t("Kilde"): [t(KINDS.get(k, k)) for k in links["source_kind"]],
+            t("Kilde"): [t(KINDS[k], L) if k in KINDS else k for k in links["source_kind"]],
             t("Pulje eller program"): links["source"].fillna(""),
             t("Organisation"): links["organisation"].fillna(""),
             t("Bevilget i alt"): [_amount(v, L) for v in links["granted_dkk"]],
