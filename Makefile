@@ -83,7 +83,7 @@ format: $(VENV)/.stamp-dev
 
 # Two workers, each test file on one of them (a file's servers and fixtures are shared by its tests).
 test: $(VENV)/.stamp-dev $(MO) sysdeps node_modules/.stamp lint
-	$(BIN)/python -m pytest -q -n 2 --dist loadfile
+	$(BIN)/python -m pytest -q -n 2 --dist loadfile --no-loadscope-reorder
 
 # The store tests and the many-process test against a real PostgreSQL catalog: Debian's PostgreSQL
 # started on a loopback port by .ci/postgres (installed with apt-get when missing), stopped after.

@@ -79,6 +79,36 @@ def _clear_streamlit_caches():
         pass
 
 
+# The slowest files first (seconds of `pytest --durations` on this machine). pytest-xdist hands
+# whole files to its two workers in this order (the Makefile passes --no-loadscope-reorder, else
+# it orders them by their number of tests), so a run ends with small files on both workers instead
+# of one running a long file alone while the other waits: that tail was minutes of `make test`.
+SLOWEST_FIRST = (
+    "tests/browser/test_accessibility.py",  # 435 s
+    "tests/loaders/test_accounted.py",  # 210 s
+    "tests/browser/test_data_page_flow.py",  # 166 s
+    "tests/store/test_operations.py",  # 166 s
+    "tests/loaders/test_erase.py",  # 146 s
+    "tests/app/test_projects.py",  # 133 s
+    "tests/app/test_data_page.py",  # 131 s
+    "tests/browser/test_browser.py",  # 124 s
+    "tests/browser/test_login.py",  # 103 s
+    "tests/browser/test_hostile_pages.py",  # 80 s
+    "tests/loaders/test_cli.py",  # 71 s
+    "tests/annex/test_annex.py",  # 61 s
+    "tests/app/test_audit.py",  # 58 s
+    "tests/store/test_store.py",  # 56 s
+    "tests/browser/test_many_processes.py",  # 40 s
+)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    missing = [p for p in SLOWEST_FIRST if not (ROOT / p).is_file()]
+    assert not missing, f"tests/conftest.py SLOWEST_FIRST names files that are gone: {missing}"
+    rank = {p: i for i, p in enumerate(SLOWEST_FIRST)}
+    items.sort(key=lambda item: rank.get(item.nodeid.split("::")[0], len(rank)))  # stable: files stay whole
+
+
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
     """Under CI=true a skip is a failure: a missing file, package or tool must fail the run, not
