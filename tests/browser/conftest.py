@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.helpers import ARGS, CHROMIUM, missing
+from tests.browser.helpers import ARGS, CHROMIUM
+from tests.needs import missing
 
 
 @pytest.fixture(scope="module")

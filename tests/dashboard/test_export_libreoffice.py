@@ -4,17 +4,16 @@ as a formula, no number as text, and no ordinary text with an apostrophe it did 
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 from pathlib import Path
 
 import pandas as pd
-import pytest
 from openpyxl import load_workbook
 
 from dashboard import export
 from loaders.parse import clean_text
+from tests.needs import missing
 
 # ';' separated, '"' quoted, UTF-8, from line 1, standard columns, Danish locale, quoted as text off,
 # detect special numbers on, ..., and the 13th token: evaluate formulas (the strictest reading).
@@ -29,10 +28,7 @@ ORDINARY = ["Region Syddanmark", "a=b", "e-mail", " =x", "'quoted", "Ærø", "50
 def _soffice() -> str:
     path = shutil.which("soffice")
     if path is None:
-        msg = "LibreOffice (soffice) is missing: `make test` installs libreoffice-calc-nogui"
-        if os.environ.get("CI") == "true":
-            pytest.fail(msg)
-        pytest.skip(msg)
+        missing("LibreOffice (soffice)", "`make test` installs libreoffice-calc-nogui")
     return path
 
 
