@@ -97,7 +97,7 @@ def links_table(links: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(
         {
             t("Projekt"): links["project"],
-            t("Kilde"): [t(KINDS[k], L) if k in KINDS else k for k in links["source_kind"]],
+            t("Kilde"): [t(KINDS.get(k, k), L) for k in links["source_kind"]],
             t("Pulje eller program"): links["source"].fillna(""),
             t("Organisation"): links["organisation"].fillna(""),
             t("Bevilget i alt"): [_amount(v, L) for v in links["granted_dkk"]],

@@ -8,6 +8,7 @@ column names. Aggregation happens in DuckDB; detail tables are capped at DETAIL_
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
@@ -683,12 +684,35 @@ def _sorted_agg(column: str, sep: str, where: str = "TRUE") -> str:
     )
 
 
-def _register_sql(f: Filters, money: str, limit: str, links: str | None = None) -> tuple[str, list[Any]]:
-    """The register's query over `money` (one row per project: project, granted_dkk, paid_dkk; its
-    parameters come first) and its parameters after money's. What takes words or counting
-    (sources, organisations, people) is asked only for the projects shown. `links`: a table of the
-    links the filters hold, made beforehand (else the filters are applied here)."""
-    w, p = _links_where(f) if links is None else ("TRUE", [])
+def _links_table(f: Filters, project: str | None = None) -> Any:
+    """A cursor whose temporary table project_links holds the links the filters hold (of one
+    project): the projects page reads them several times, and the view joins a million rows."""
+    cur = cursor()
+    w, p = _links_where(f)
+    if project is not None:
+        w, p = f"{w} AND l.project = ?", [*p, project]
+    cur.execute(
+        "CREATE TEMP TABLE project_links AS SELECT project, source_kind, source, organisation, amount_dkk, "
+        f"status FROM project_links_b l WHERE {w}",
+        p,
+    )
+    return cur
+
+
+# Per project of project_links: granted in all and of that paid, every amount whatever its status
+# (the order of the list to start from), and whether it is an EU project.
+_MONEY = """SELECT project,
+       sum(amount_dkk) FILTER (WHERE status IN ('granted', 'paid')) AS granted_dkk,
+       sum(amount_dkk) FILTER (WHERE status = 'paid') AS paid_dkk,
+       sum(coalesce(amount_dkk, 0)) AS amount_dkk,
+       bool_or(source_kind = 'eu') AS is_eu
+FROM project_links GROUP BY project"""
+
+
+def _register_sql(f: Filters, money: str, limit: str) -> tuple[str, list[Any]]:
+    """The register's query over project_links and `money` (one row per project: project,
+    granted_dkk, paid_dkk), with its parameters. What takes words or counting (sources,
+    organisations, people) is asked only for the projects shown."""
     wm, pm = where("participants_v", f.without("organisation"), "m")
     we, pe = where("eu_projects_v", f)  # the region's share in the regions (and years) chosen
     # Members per project: a project with one organisation (nearly all) takes that organisation's
@@ -700,7 +724,7 @@ def _register_sql(f: Filters, money: str, limit: str, links: str | None = None) 
             top AS (SELECT money.project, money.granted_dkk, money.paid_dkk, eu.share_dkk
                     FROM money LEFT JOIN eu USING (project)
                     ORDER BY coalesce(money.granted_dkk, 0) + coalesce(eu.share_dkk, 0) DESC, money.project {limit}),
-            l AS (SELECT * FROM {links or "project_links_b"} l WHERE {w} AND l.project IN (SELECT project FROM top)),
+            l AS (SELECT * FROM project_links WHERE project IN (SELECT project FROM top)),
             ranked AS (SELECT top.*, coalesce(txt.organisations, 0) AS organisations, txt.kinds, txt.sources,
                               txt.organisation_names FROM top LEFT JOIN (
                          SELECT project, count(DISTINCT organisation) AS organisations,
@@ -724,25 +748,7 @@ def _register_sql(f: Filters, money: str, limit: str, links: str | None = None) 
                    coalesce(named.n, 0) AS people_named, coalesce(members.n, 0) AS network_members
             FROM ranked r LEFT JOIN named USING (project) LEFT JOIN members USING (project)
             ORDER BY coalesce(r.granted_dkk, 0) + coalesce(r.share_dkk, 0) DESC, r.project"""
-    return sql, pe + p + pm + pm
-
-
-def _money_sql(f: Filters, project: str | None = None, links: str | None = None) -> tuple[str, list[Any]]:
-    """Per project the filters hold: granted in all and of that paid, every amount whatever its
-    status (the order of the list to start from), and whether it is an EU project. `links`: as
-    for _register_sql."""
-    w, p = _links_where(f) if links is None else ("TRUE", [])
-    if project is not None:
-        w, p = f"{w} AND l.project = ?", [*p, project]
-    return (
-        f"""SELECT project,
-                   sum(amount_dkk) FILTER (WHERE status IN ('granted', 'paid')) AS granted_dkk,
-                   sum(amount_dkk) FILTER (WHERE status = 'paid') AS paid_dkk,
-                   sum(coalesce(amount_dkk, 0)) AS amount_dkk,
-                   bool_or(source_kind = 'eu') AS is_eu
-            FROM {links or "project_links_b"} l WHERE {w} GROUP BY project""",
-        p,
-    )
+    return sql, pe + pm + pm
 
 
 @dataclass(frozen=True)
@@ -764,40 +770,31 @@ def project_front(f: Filters) -> ProjectFront:
     filters hold, found once, and one grouping of them by project: a national store holds a million
     projects, and the page asked the links five times and grouped them three (3,4 s on 1M
     allocations, now 1,2 s)."""
-    cur = cursor()
-    w, p = _links_where(f)
-    cur.execute(
-        "CREATE TEMP TABLE project_links AS SELECT project, source_kind, source, organisation, amount_dkk, "
-        f"status FROM project_links_b l WHERE {w}",
-        p,
-    )
-    money, mp = _money_sql(f, links="project_links")
-    cur.execute(f"CREATE TEMP TABLE project_sums AS {money}", mp)
-    projects = [
-        r[0]
-        for r in cur.execute(
-            f"SELECT project FROM project_sums ORDER BY amount_dkk DESC, project LIMIT {CHOICES_MAX + 1}"
-        ).fetchall()
-    ]
-    organisations = [
-        r[0]
-        for r in cur.execute(
-            "SELECT DISTINCT organisation FROM project_links WHERE organisation IS NOT NULL "
-            f"ORDER BY 1 LIMIT {CHOICES_MAX + 1}"
-        ).fetchall()
-    ]
-    we, pe = where("eu_projects_v", f, "e")
-    row = cur.execute(
-        f"""WITH e AS (SELECT e.region_share_dkk FROM eu_projects_v e WHERE {we}
-                  AND COALESCE(e.acronym, e.title) IN (SELECT project FROM project_sums WHERE is_eu))
-        SELECT (SELECT count(*) FROM project_sums), (SELECT sum(granted_dkk) FROM project_sums),
-               (SELECT sum(paid_dkk) FROM project_sums), (SELECT count(*) FROM e),
-               (SELECT sum(region_share_dkk) FROM e)""",
-        pe,
-    ).fetchone()
-    sql, params = _register_sql(f, "SELECT * FROM project_sums", f"LIMIT {REGISTER_TOP}", "project_links")
-    register = cur.execute(sql, params).df()
-    cur.execute("DROP TABLE project_sums; DROP TABLE project_links")
+    with contextlib.closing(_links_table(f)) as cur:  # closing it drops its temporary tables
+        cur.execute(f"CREATE TEMP TABLE project_sums AS {_MONEY}")
+        projects = [
+            r[0]
+            for r in cur.execute(
+                f"SELECT project FROM project_sums ORDER BY amount_dkk DESC, project LIMIT {CHOICES_MAX + 1}"
+            ).fetchall()
+        ]
+        organisations = [
+            r[0]
+            for r in cur.execute(
+                "SELECT DISTINCT organisation FROM project_links WHERE organisation IS NOT NULL "
+                f"ORDER BY 1 LIMIT {CHOICES_MAX + 1}"
+            ).fetchall()
+        ]
+        we, pe = where("eu_projects_v", f, "e")
+        row = cur.execute(
+            f"""WITH e AS (SELECT e.region_share_dkk FROM eu_projects_v e WHERE {we}
+                      AND COALESCE(e.acronym, e.title) IN (SELECT project FROM project_sums WHERE is_eu))
+            SELECT (SELECT count(*) FROM project_sums), (SELECT sum(granted_dkk) FROM project_sums),
+                   (SELECT sum(paid_dkk) FROM project_sums), (SELECT count(*) FROM e),
+                   (SELECT sum(region_share_dkk) FROM e)""",
+            pe,
+        ).fetchone()
+        register = cur.execute(*_register_sql(f, "SELECT * FROM project_sums", f"LIMIT {REGISTER_TOP}")).df()
     totals = (int(row[0]), row[1], row[2], int(row[3]), row[4])
     return ProjectFront(projects, organisations, totals, register)
 
@@ -809,9 +806,8 @@ def project_register(f: Filters, top: int | None = None, project: str | None = N
     the networks who work at its organisations. `top`: only the projects with the most money (a
     national store holds a million; the page shows the first and downloads them all); `project`:
     that project's row only."""
-    money, mp = _money_sql(f, project)
-    sql, params = _register_sql(f, money, f"LIMIT {int(top)}" if top else "")
-    return _df(sql, mp + params)
+    with contextlib.closing(_links_table(f, project)) as cur:
+        return cur.execute(*_register_sql(f, _MONEY, f"LIMIT {int(top)}" if top else "")).df()
 
 
 def project_totals(f: Filters) -> tuple[int, Any, Any, int, Any]:
@@ -914,14 +910,9 @@ def _people_choices() -> list[str]:
             for r in cursor()
             .execute(
                 f"""WITH named AS (SELECT min(person) AS person, count(*) AS n FROM project_members GROUP BY lower(person)),
-                    -- the organisations on a project: the pools' recipients (a few hundred names
-                    -- over a million allocations) taken apart from the rest, which is small
-                    al AS (SELECT alias, min(canonical) AS canonical FROM org_aliases GROUP BY alias),
-                    orgs AS (SELECT COALESCE(al.canonical, r.recipient) AS organisation
-                             FROM (SELECT DISTINCT recipient FROM allocations) r LEFT JOIN al ON al.alias = r.recipient
-                             UNION SELECT organisation FROM project_links_b WHERE source_kind <> 'pool'),
                     members AS (SELECT min(m.person) AS person, 0 AS n FROM participants_v m
-                                JOIN orgs o ON o.organisation = m.organisation_canonical GROUP BY lower(m.person))
+                                JOIN (SELECT DISTINCT organisation FROM project_links_b) o
+                                  ON o.organisation = m.organisation_canonical GROUP BY lower(m.person))
                     SELECT person FROM (SELECT * FROM named UNION ALL SELECT * FROM members)
                     GROUP BY person ORDER BY max(n) DESC, person LIMIT {cap}"""
             )
