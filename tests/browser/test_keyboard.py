@@ -62,6 +62,32 @@ def _step(page, name: str, focus: dict) -> None:
     page.screenshot(path=str(ARTIFACTS / f"keyboard_{name}.png"))
 
 
+def _open_file_chooser(page, attempts: int = 3):
+    """Tab to the uploader's button and open it with Space, as a keyboard user does.
+
+    The choice just made reruns the page; on a loaded machine that rerun can start only after the
+    button was reached and redraw it, which drops the focus to the page body, where Space does
+    nothing. So: wait for the page to settle, make sure the focus is still on the button, and try
+    again from the keyboard if no file chooser came. A button Space cannot open fails every attempt.
+    """
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    is_upload = lambda f: f["tag"] == "button" and f["text"].endswith("Upload")  # noqa: E731
+    for attempt in range(1, attempts + 1):
+        settle(page)
+        focus = page.evaluate(FOCUS)
+        if not is_upload(focus):
+            focus = _tab_to(page, is_upload, "the file field")
+        _step(page, "5_file_field", focus)
+        try:
+            with page.expect_file_chooser(timeout=10_000) as chooser:
+                page.keyboard.press("Space")  # as a keyboard user opens a button
+            return chooser.value
+        except PlaywrightTimeout:
+            page.screenshot(path=str(ARTIFACTS / f"keyboard_5_no_chooser_{attempt}.png"), full_page=True)
+    raise AssertionError(f"Space on the focused Upload button opened no file chooser in {attempts} tries")
+
+
 def test_the_main_tasks_with_the_keyboard_alone(server: str, browser, tmp_path: Path) -> None:
     context = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
     page = context.new_page()
@@ -140,11 +166,8 @@ def test_the_main_tasks_with_the_keyboard_alone(server: str, browser, tmp_path: 
     path = write_xlsx(
         tmp_path / "tastatur.xlsx", {"Deltagere": MEMBERS + [["Tove Taster", "Sygeplejerske", "OUH"]]}
     )
-    focus = _tab_to(page, lambda f: f["tag"] == "button" and f["text"].endswith("Upload"), "the file field")
-    _step(page, "5_file_field", focus)
-    with page.expect_file_chooser(timeout=10_000) as chooser:
-        page.keyboard.press("Space")  # as a keyboard user opens a button
-    chooser.value.set_files(str(path))
+    chooser = _open_file_chooser(page)
+    chooser.set_files(str(path))
     settle(page)
     # the preview is read in a child process: wait for it (its Gem button) before tabbing there
     page.locator('[data-testid="stMain"] button', has_text="Gem (").first.wait_for(timeout=90_000)
