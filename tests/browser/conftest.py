@@ -21,3 +21,14 @@ def browser() -> Iterator[object]:
         b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
         yield b
         b.close()
+
+
+@pytest.fixture(scope="module")
+def context(browser) -> Iterator[object]:
+    """One browser context for a module's pages (open_page(context, ...)): each page is still a new
+    Streamlit session, with its language and role from the URL and the server, but Chromium loads
+    Streamlit's scripts once per module instead of once per page. Tests of login, cookies or
+    uploads across servers open contexts of their own."""
+    ctx = browser.new_context(locale="da-DK", accept_downloads=True)
+    yield ctx
+    ctx.close()

@@ -62,9 +62,15 @@ def streamlit_server(
         proc.wait(10)
 
 
-def open_page(browser, url: str, width: int = 1400, height: int = 1000):
-    """A new page at url, settled."""
-    page = browser.new_page(viewport={"width": width, "height": height}, locale="da-DK")
+def open_page(where, url: str, width: int = 1400, height: int = 1000):
+    """A new page at url, settled: in a fresh context of its own when `where` is the browser, or in
+    a context a test module shares (its cache keeps Streamlit's scripts between pages)."""
+    size = {"width": width, "height": height}
+    if hasattr(where, "new_context"):
+        page = where.new_page(viewport=size, locale="da-DK")
+    else:
+        page = where.new_page()
+        page.set_viewport_size(size)
     page.goto(url)
     settle(page)
     return page

@@ -123,10 +123,10 @@ CASES = [(role, path, lang) for role, paths in PAGES.items() for path in paths f
     ("role", "path", "lang"), CASES, ids=[f"{r}-{p or 'overblik'}-{lang}" for r, p, lang in CASES]
 )
 def test_every_page_passes_axe_says_its_language_and_leaves_no_danish_in_english(
-    servers: dict[str, str], browser, role: str, path: str, lang: str
+    servers: dict[str, str], context, role: str, path: str, lang: str
 ) -> None:
     query = "?lang=English" if lang == "en" else ""
-    page = open_page(browser, f"{servers[role]}/{path}{query}", height=1400)
+    page = open_page(context, f"{servers[role]}/{path}{query}", height=1400)
     try:
         assert errors(page) == []
         assert page.evaluate("document.documentElement.lang") == lang
@@ -144,7 +144,7 @@ def test_every_page_passes_axe_says_its_language_and_leaves_no_danish_in_english
             ARTIFACTS.mkdir(parents=True, exist_ok=True)
             page.screenshot(path=str(ARTIFACTS / f"en_{role}_{path or 'overblik'}.png"), full_page=True)
         page.set_viewport_size({"width": 390, "height": 844})
-        page.wait_for_timeout(800)  # Streamlit lays the page out again
+        page.wait_for_timeout(300)  # Streamlit lays the page out again (settle waits 500 ms more)
         settle(page)
         assert axe(page, EVERY_IMPACT) == [], "phone"
     finally:

@@ -39,9 +39,9 @@ def server(demo_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[
 
 
 @pytest.mark.parametrize("name", list(PAGES))
-def test_page_renders_accessible_and_is_screenshotted(server: str, browser, name: str) -> None:
+def test_page_renders_accessible_and_is_screenshotted(server: str, context, name: str) -> None:
     # Streamlit scrolls inside its main container, so a tall window is what shows the whole page.
-    page = open_page(browser, f"{server}/{PAGES[name]}", height=3000)
+    page = open_page(context, f"{server}/{PAGES[name]}", height=3000)
     try:
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
@@ -54,9 +54,9 @@ def test_page_renders_accessible_and_is_screenshotted(server: str, browser, name
         page.close()
 
 
-def test_phone_width_overview(server: str, browser) -> None:
+def test_phone_width_overview(server: str, context) -> None:
     """A director on a phone: the overview's KPIs stack and nothing overflows sideways."""
-    page = open_page(browser, server + "/", width=390, height=844)
+    page = open_page(context, server + "/", width=390, height=844)
     try:
         page.screenshot(path=str(ARTIFACTS / "overblik_phone.png"), full_page=True)
         assert errors(page) == []
@@ -76,12 +76,12 @@ def _last_table_rows(page) -> int:
 
 
 def test_a_click_on_a_chart_narrows_the_whole_page_and_is_a_filter_in_the_url(
-    server: str, browser, demo_db: Path, tmp_path: Path
+    server: str, context, demo_db: Path, tmp_path: Path
 ) -> None:
     """Clicking a network's marker on the timeline makes that network the page's filter: in the
     sidebar (a chip that removes it), in the address (a shared link keeps it), and on every figure
     of the page, the table's rows included."""
-    page = open_page(browser, f"{server}/netvaerk")
+    page = open_page(context, f"{server}/netvaerk")
     try:
         before = _last_table_rows(page)
         # The very first session after the server starts loses its first plotly selection (a
@@ -120,9 +120,9 @@ def test_a_click_on_a_chart_narrows_the_whole_page_and_is_a_filter_in_the_url(
         page.close()
 
 
-def test_filters_live_in_the_url_and_survive_switching_pages(server: str, browser) -> None:
+def test_filters_live_in_the_url_and_survive_switching_pages(server: str, context) -> None:
     """A copied link reopens the view; moving to another page keeps the filter in the address."""
-    page = open_page(browser, f"{server}/personer?network=AI-Innovationsnetv%C3%A6rket")
+    page = open_page(context, f"{server}/personer?network=AI-Innovationsnetv%C3%A6rket")
     try:
         assert _last_table_rows(page) == 49
         page.get_by_role("link", name="Overblik").click()
@@ -135,13 +135,13 @@ def test_filters_live_in_the_url_and_survive_switching_pages(server: str, browse
 
 
 def test_download_is_the_whole_table_as_data_that_uploads_again_without_a_change(
-    server: str, browser, demo_db: Path, tmp_path: Path
+    server: str, context, demo_db: Path, tmp_path: Path
 ) -> None:
     """The Excel button builds the file when clicked, from the database: every membership, the
     member list's own headers, and uploaded again it plans no change at all."""
     import json
 
-    page = open_page(browser, f"{server}/personer")
+    page = open_page(context, f"{server}/personer")
     try:
         with page.expect_download(timeout=30_000) as info:
             page.get_by_role("button", name="Hent Excel").click()
@@ -176,10 +176,10 @@ def _toolbar_labels(page) -> list[str]:
     return [buttons.nth(i).get_attribute("aria-label") or "" for i in range(buttons.count())]
 
 
-def test_a_table_offers_no_download_of_its_own_only_ours_which_are_audited(server: str, browser) -> None:
+def test_a_table_offers_no_download_of_its_own_only_ours_which_are_audited(server: str, context) -> None:
     """Streamlit's table toolbar would download every row as CSV, names included, past the audit
     log and past the viewer's name rules: it is switched off (client.disableDataExport)."""
-    page = open_page(browser, f"{server}/personer")
+    page = open_page(context, f"{server}/personer")
     try:
         labels = _toolbar_labels(page)
         assert labels, "the toolbar did not appear: the test would prove nothing"
