@@ -71,8 +71,14 @@ def _people(page, url: str, name: str) -> bool:
     box.press("Enter")
     settle(page)
     page.locator('[data-testid="stDataFrame"]').last.scroll_into_view_if_needed()  # cells drawn in view
+    # The table's accessible grid says how many rows the search found (header included): none means
+    # not found at once; rows found are waited for, so a slow machine is not taken for an absence.
+    grid = page.locator('[data-testid="stDataFrame"] table[role="grid"]').last
+    grid.wait_for(state="attached", timeout=30_000)
+    if int(grid.get_attribute("aria-rowcount")) <= 1:
+        return False
     try:
-        page.locator('[role="gridcell"]', has_text=name).first.wait_for(state="attached", timeout=5_000)
+        page.locator('[role="gridcell"]', has_text=name).first.wait_for(state="attached", timeout=30_000)
     except PlaywrightTimeout:
         return False
     return True

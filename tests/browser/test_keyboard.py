@@ -121,14 +121,14 @@ def test_the_main_tasks_with_the_keyboard_alone(server: str, browser, tmp_path: 
     focus = _tab_to(page, lambda f: f["tag"] == "button" and f["text"].startswith("Kilde"), "Kilde")
     page.keyboard.press("Enter")
     popover = page.locator('[data-testid="stPopoverBody"]')
-    popover.wait_for(timeout=10_000)
+    popover.wait_for(timeout=30_000)
     # The list is a table: its cells are in the grid's accessible cells.
     popover.locator('[role="gridcell"]', has_text="eu_projekter.xlsx").first.wait_for(
-        state="attached", timeout=10_000
+        state="attached", timeout=30_000
     )
     _step(page, "3_kilde", page.evaluate(FOCUS) if page.evaluate(FOCUS)["tag"] != "body" else focus)
     page.keyboard.press("Escape")
-    popover.wait_for(state="hidden", timeout=10_000)
+    popover.wait_for(state="hidden", timeout=30_000)
 
     # 4. A table downloaded.
     focus = _tab_to(page, lambda f: f["tag"] == "button" and f["text"].endswith("Hent CSV"), "Hent CSV")
@@ -151,7 +151,7 @@ def test_the_main_tasks_with_the_keyboard_alone(server: str, browser, tmp_path: 
     # the network that exists, not the text typed as a new one: down the list until it is the one
     # highlighted (a loaded machine filters the list after a delay; pressing blind picks the wrong one)
     option = page.get_by_role("option", name="AI-Innovationsnetværket", exact=True)
-    option.wait_for(timeout=10_000)
+    option.wait_for(timeout=30_000)
     for _ in range(6):
         page.keyboard.press("ArrowDown")
         if option.get_attribute("data-focused") == "true":
