@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.needs import in_ci
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -115,7 +117,7 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
     hide a test (a laptop without ../shared/realdata or Chromium still skips, with the reason)."""
     outcome = yield
     report = outcome.get_result()
-    if os.environ.get("CI") == "true" and report.skipped and not hasattr(report, "wasxfail"):
+    if in_ci() and report.skipped and not hasattr(report, "wasxfail"):
         reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
         report.outcome = "failed"
         report.longrepr = f"skipped under CI=true, which counts as a failure: {reason}"

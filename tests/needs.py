@@ -9,9 +9,14 @@ import os
 import pytest
 
 
+def in_ci() -> bool:
+    """Whether this is a CI run: CI set to anything but empty, 0 or false (CI=true, CI=1, ...)."""
+    return os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
+
+
 def missing(what: str, fix: str = "run `make test` (it installs it) or `sudo make sysdeps`") -> None:
-    """Fail under CI=true, else skip; the message names what is missing and how to get it."""
+    """Fail in CI, skip elsewhere; the message names what is missing and how to get it."""
     msg = f"{what} is missing: {fix}"
-    if os.environ.get("CI") == "true":
-        pytest.fail(msg)
+    if in_ci():
+        pytest.fail(f"{msg} (a skip in CI would hide a missing install step)")
     pytest.skip(msg)
