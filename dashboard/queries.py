@@ -709,10 +709,11 @@ _MONEY = """SELECT project,
 FROM project_links GROUP BY project"""
 
 
-def _register_sql(f: Filters, money: str, limit: str) -> tuple[str, list[Any]]:
+def _register_sql(f: Filters, money: str, top: int | None) -> tuple[str, list[Any]]:
     """The register's query over project_links and `money` (one row per project: project,
-    granted_dkk, paid_dkk), with its parameters. What takes words or counting (sources,
-    organisations, people) is asked only for the projects shown."""
+    granted_dkk, paid_dkk) for the `top` projects with the most money (None: all), with its
+    parameters. What takes words or counting (sources, organisations, people) is asked only for the
+    projects shown."""
     wm, pm = where("participants_v", f.without("organisation"), "m")
     we, pe = where("eu_projects_v", f)  # the region's share in the regions (and years) chosen
     # Members per project: a project with one organisation (nearly all) takes that organisation's
@@ -723,7 +724,7 @@ def _register_sql(f: Filters, money: str, limit: str) -> tuple[str, list[Any]]:
                    FROM eu_projects_v WHERE {we} GROUP BY 1),  -- few; the join below keeps money's
             top AS (SELECT money.project, money.granted_dkk, money.paid_dkk, eu.share_dkk
                     FROM money LEFT JOIN eu USING (project)
-                    ORDER BY coalesce(money.granted_dkk, 0) + coalesce(eu.share_dkk, 0) DESC, money.project {limit}),
+                    ORDER BY coalesce(money.granted_dkk, 0) + coalesce(eu.share_dkk, 0) DESC, money.project{_limit(top)}),
             l AS (SELECT * FROM project_links WHERE project IN (SELECT project FROM top)),
             ranked AS (SELECT top.*, coalesce(txt.organisations, 0) AS organisations, txt.kinds, txt.sources,
                               txt.organisation_names FROM top LEFT JOIN (
@@ -758,7 +759,7 @@ class ProjectFront:
     projects: list[str]  # the CHOICES_MAX + 1 projects with the most money, most first
     organisations: list[str]  # the first CHOICES_MAX + 1 organisations taking part, alphabetically
     totals: tuple[int, Any, Any, int, Any]  # project_totals
-    register: pd.DataFrame  # project_register(f, top=REGISTER_TOP)
+    register: pd.DataFrame  # project_register(f) for the REGISTER_TOP projects with the most money
 
 
 REGISTER_TOP = 1_000  # rows of the register drawn; the download holds every project
@@ -794,20 +795,19 @@ def project_front(f: Filters) -> ProjectFront:
                    (SELECT sum(region_share_dkk) FROM e)""",
             pe,
         ).fetchone()
-        register = cur.execute(*_register_sql(f, "SELECT * FROM project_sums", f"LIMIT {REGISTER_TOP}")).df()
+        register = cur.execute(*_register_sql(f, "SELECT * FROM project_sums", REGISTER_TOP)).df()
     totals = (int(row[0]), row[1], row[2], int(row[3]), row[4])
     return ProjectFront(projects, organisations, totals, register)
 
 
 @cached
-def project_register(f: Filters, top: int | None = None, project: str | None = None) -> pd.DataFrame:
+def project_register(f: Filters, project: str | None = None) -> pd.DataFrame:
     """One row per project: where its money comes from (pools, EU programmes), granted in all and of
     that paid, the region's EU share, its organisations, the people named on it and the members of
-    the networks who work at its organisations. `top`: only the projects with the most money (a
-    national store holds a million; the page shows the first and downloads them all); `project`:
-    that project's row only."""
+    the networks who work at its organisations (the download: every project; the page draws the
+    first REGISTER_TOP from project_front). `project`: that project's row only."""
     with contextlib.closing(_links_table(f, project)) as cur:
-        return cur.execute(*_register_sql(f, _MONEY, f"LIMIT {int(top)}" if top else "")).df()
+        return cur.execute(*_register_sql(f, _MONEY, None)).df()
 
 
 def project_totals(f: Filters) -> tuple[int, Any, Any, int, Any]:
