@@ -92,7 +92,7 @@ def _named(
 def _values(col: Column, numeric: bool, number_cells: bool) -> int | None:
     """The position of the first row whose cell holds a CPR number, or None."""
     texts = col.texts
-    is_text = np.fromiter((isinstance(v, str) for v in col.values), bool, len(col.values))
+    is_text = col.is_text
     hit = _match(texts, _DASHED) & is_text
     hit |= _match(texts, _AFTER_WORD) & is_text
     ten = _match(texts, _TEN)

@@ -84,6 +84,7 @@ class Column:
     texts: pa.Array  # each value as text (None for a blank cell), for column-wise tests
     blank: np.ndarray  # values[j] is empty or only spaces
     clean: np.ndarray  # values[j] is text that parse.clean_text would return unchanged
+    is_text: np.ndarray  # values[j] is a str (a text cell, not a number, yes/no or date)
 
     def cells(self, idx: np.ndarray | None = None) -> list[Any]:
         """The cells of the rows idx (all rows when None), in order."""
@@ -121,7 +122,7 @@ def _column(
     blank = pac.fill_null(pac.equal(pac.utf8_trim_whitespace(texts), ""), True).to_numpy(zero_copy_only=False)
     blank &= is_text | pac.is_null(texts).to_numpy(zero_copy_only=False)
     clean = pac.fill_null(pac.match_substring_regex(texts, _CLEAN_TEXT), False).to_numpy(zero_copy_only=False)
-    return Column(codes.astype(np.int32, copy=False), values, texts, blank, clean & is_text)
+    return Column(codes.astype(np.int32, copy=False), values, texts, blank, clean & is_text, is_text)
 
 
 class RawSheet:

@@ -111,7 +111,7 @@ class Shaped:
     def column(self, ci: int) -> Column:
         """Column ci over the records only."""
         col = self.sheet.columns[ci]
-        return Column(col.codes[self.idx], col.values, col.texts, col.blank, col.clean)
+        return Column(col.codes[self.idx], col.values, col.texts, col.blank, col.clean, col.is_text)
 
     def drop_column(self, fname: str) -> None:
         """Treat a field's column as one no field claims (a 'Møde' column of labels, not numbers)."""
