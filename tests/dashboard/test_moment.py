@@ -1,0 +1,80 @@
+"""The moment a page reads: asked of the store once per script run, asked again on the next run and
+after the process's own write.
+
+What it proves: a page's dozen cached queries share one catalog round trip for the snapshot (each
+costs about 14 ms on a SQLite catalog), while a commit made between two runs is still seen on the
+next one, and a write made within a run (an upload, an undo) is seen by the rest of that run.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+import store
+from dashboard import db
+from store.backup import clone
+
+ROOT = Path(__file__).resolve().parents[2]
+GRANTED = "Puljemidler bevilget i alt"
+
+
+@pytest.fixture
+def lake(demo_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A copy of the demo store this test may write to, named by OVERBLIK_DB."""
+    mine = tmp_path / "demo.sqlite"
+    clone(demo_db, mine)
+    monkeypatch.setenv("OVERBLIK_DB", str(mine))
+    return mine
+
+
+@pytest.fixture
+def asked(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Every snapshot id the store is asked for (by any code in this process)."""
+    seen: list[int] = []
+    real = store.snapshot_id
+
+    def counting(con):
+        seen.append(real(con))
+        return seen[-1]
+
+    monkeypatch.setattr(store, "snapshot_id", counting)
+    return seen
+
+
+def _granted(at: AppTest) -> str:
+    return next(m.value for m in at.metric if m.label == GRANTED)
+
+
+def test_a_run_asks_once_and_the_next_run_sees_a_commit(lake: Path, asked: list[int]) -> None:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
+    at.run()
+    assert [e.value for e in at.exception] == []
+    assert len(asked) == 1  # the overview's cached queries all keyed by the one answer
+    before = _granted(at)
+    # Another process commits: every granted allocation gets 1.000 kr. more.
+    with store.connect(lake) as con:
+        con.execute(
+            "UPDATE allocations SET amount_dkk = amount_dkk + 1000 WHERE status IN ('granted', 'paid')"
+        )
+    at.run()
+    assert [e.value for e in at.exception] == []
+    assert len(asked) == 2 and asked[1] > asked[0]
+    assert _granted(at) != before  # not the result cached under the first run's snapshot
+
+
+def test_a_write_of_this_process_makes_the_run_ask_again(
+    lake: Path, asked: list[int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(db._run, "started", True, raising=False)
+    monkeypatch.setattr(db._run, "snapshot", None, raising=False)
+    first = db.moment()
+    assert db.moment() == first and len(asked) == 1  # within a run: the answer kept
+    with store.connect(lake) as con:
+        con.execute("UPDATE allocations SET amount_dkk = amount_dkk + 1000")
+    assert db.moment() == first  # a commit elsewhere waits for the next run
+    db.clear_caches()  # what the data page calls after its own upload, undo or edit
+    again = db.moment()
+    assert again[0] == "live" and again[1] > first[1]
