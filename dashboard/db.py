@@ -1,8 +1,9 @@
 """The store as the pages read it: one connection per process, a cursor per query.
 
-Every cached query result is keyed by the moment it reads: the store's newest snapshot, so a
-commit made by any process (another dashboard, the command line, another server) is seen on the
-next rerun without clearing anything by hand; or a date (`?asof=2025-11-20`), when a page shows
+Every cached query result is keyed by the moment it reads: the store's newest snapshot that
+changed data (store.data_version), so a commit made by any process (another dashboard, the
+command line, another server) is seen on the next rerun without clearing anything by hand, and a
+log-in recorded in the audit log clears nothing; or a date (`?asof=2025-11-20`), when a page shows
 the data as they stood at the end of that day.
 """
 
@@ -182,7 +183,7 @@ def moment() -> Moment:
     # A cursor of its own: sessions run on threads, and one connection answers one query at a time
     # (the shared connection itself gave one session another's empty result under load).
     with contextlib.closing(store.cursor(get_connection())) as cur:
-        live: Moment = ("live", store.snapshot_id(cur))
+        live: Moment = ("live", store.data_version(cur))
     if getattr(_run, "started", False):  # inside a script run (start_run): kept until its end
         _run.snapshot = live
     return live

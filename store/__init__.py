@@ -358,8 +358,31 @@ def next_batch_id(con: duckdb.DuckDBPyConnection) -> int:
 
 
 def snapshot_id(con: duckdb.DuckDBPyConnection) -> int:
-    """The newest commit's snapshot: the key every cached query result is stored under."""
+    """The newest commit's snapshot."""
     return int(con.execute(f"SELECT id FROM {LAKE}.current_snapshot()").fetchall()[0][0])
+
+
+# Tables no page's figures read: what a session does (log-ins, a past day looked at, an annex
+# made) is recorded there, and each record is a commit.
+BOOKKEEPING = ("audit_log", "annexes", "snapshot_pins")
+_ROW_CHANGES = ["inlined_delete", "inlined_insert", "tables_deleted_from", "tables_inserted_into"]
+
+
+def data_version(con: duckdb.DuckDBPyConnection) -> int:
+    """The newest snapshot that changed what the pages read: the key every cached query result is
+    stored under. A commit that only adds or removes rows of the bookkeeping tables keeps it, so a
+    log-in on one server does not make every server compute every page again."""
+    row = con.execute(
+        f"""WITH kept AS (SELECT list(table_id::VARCHAR) AS ids FROM ducklake_table_info('{LAKE}')
+                          WHERE table_name IN (SELECT unnest(?)))
+            -- none left after `maintain` expired it: the data are as they were at the oldest kept
+            SELECT coalesce(max(s.snapshot_id) FILTER (WHERE NOT (list_has_all(?, map_keys(s.changes))
+                                AND list_has_all(kept.ids, flatten(map_values(s.changes))))),
+                            min(s.snapshot_id))
+            FROM {LAKE}.snapshots() s, kept""",
+        [list(BOOKKEEPING), _ROW_CHANGES],
+    ).fetchall()
+    return int(row[0][0])
 
 
 # ---------------------------------------------------------------- schema

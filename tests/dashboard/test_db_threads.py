@@ -17,7 +17,7 @@ from dashboard import db
 def test_many_sessions_ask_for_the_snapshot_at_once(demo_db: Path, monkeypatch) -> None:
     monkeypatch.setenv("OVERBLIK_DB", str(demo_db))
     with store.connect(demo_db, read_only=True) as con:
-        newest = store.snapshot_id(con)
+        newest = store.data_version(con)
     errors: list[BaseException] = []
     answers: list[object] = []
     start = threading.Barrier(6)

@@ -1,9 +1,12 @@
-"""The moment a page reads: asked of the store once per script run, asked again on the next run and
-after the process's own write.
+"""The moment a page reads: the newest snapshot that changed data, asked of the store once per
+script run, asked again on the next run and after the process's own write.
 
 What it proves: a page's dozen cached queries share one catalog round trip for the snapshot (each
 costs about 14 ms on a SQLite catalog), while a commit made between two runs is still seen on the
-next one, and a write made within a run (an upload, an undo) is seen by the rest of that run.
+next one, and a write made within a run (an upload, an undo) is seen by the rest of that run. A
+commit that only records what a session did (the audit log) keeps the key, so it clears no page's
+cached results; after `maintain` has expired the last data commit, the key is the oldest snapshot
+kept, never an older key again.
 """
 
 from __future__ import annotations
@@ -32,15 +35,15 @@ def lake(demo_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path
 
 @pytest.fixture
 def asked(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """Every snapshot id the store is asked for (by any code in this process)."""
+    """Every data version the store is asked for (by any code in this process)."""
     seen: list[int] = []
-    real = store.snapshot_id
+    real = store.data_version
 
     def counting(con):
         seen.append(real(con))
         return seen[-1]
 
-    monkeypatch.setattr(store, "snapshot_id", counting)
+    monkeypatch.setattr(store, "data_version", counting)
     return seen
 
 
@@ -78,3 +81,27 @@ def test_a_write_of_this_process_makes_the_run_ask_again(
     db.clear_caches()  # what the data page calls after its own upload, undo or edit
     again = db.moment()
     assert again[0] == "live" and again[1] > first[1]
+
+
+def test_an_audit_entry_keeps_the_key_and_a_data_commit_moves_it(lake: Path) -> None:
+    from store import audit
+
+    with store.connect(lake) as con:
+        first = store.data_version(con)
+        audit.record(con, user="test", role="admin", action="login", page=None)
+        assert store.snapshot_id(con) > first  # the entry is a commit of its own
+        assert store.data_version(con) == first  # that changed no figure
+        con.execute("UPDATE allocations SET amount_dkk = amount_dkk + 1000")
+        moved = store.data_version(con)
+        assert moved == store.snapshot_id(con) > first
+        audit.record(con, user="test", role="admin", action="login", page=None)
+        kept = store.snapshot_id(con)
+        # `maintain` expires every snapshot but the newest: the data commit is gone from the list
+        old = [
+            r[0]
+            for r in con.execute(
+                "SELECT snapshot_id FROM lake.snapshots() WHERE snapshot_id < ?", [kept]
+            ).fetchall()
+        ]
+        con.execute("CALL ducklake_expire_snapshots('lake', versions => ?)", [old]).fetchall()
+        assert store.data_version(con) == kept  # the oldest kept: newer than every key before it
