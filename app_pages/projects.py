@@ -18,7 +18,6 @@ st.caption(
     )
 )
 widgets.guard_empty(f)
-choices = queries.project_choices(f)
 starts = {"project": t("Projekt"), "organisation": t("Organisation")} | (
     {"person": t("Person")} if names else {}
 )
@@ -26,15 +25,16 @@ start = st.segmented_control(
     t("Start fra"), list(starts), format_func=starts.get, default="project", key="start", bind="query-params",
     required=True,
 )  # fmt: skip
+options, cut = queries.project_choices(f, start)
 chosen = st.selectbox(
     starts[start],
-    choices[start],
+    options,
     index=None,
     key=f"chosen_{start}",
     bind="query-params",
     placeholder=t("Alle (vælg én for at se, hvad der hører til)"),
 )
-if start in choices["more"]:
+if cut:
     st.caption(
         t("Listen har de {n} første; afgræns med filtrene i sidepanelet for at finde andre.").format(
             n=fmt.number(queries.CHOICES_MAX, lang())
