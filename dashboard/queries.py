@@ -302,6 +302,12 @@ def _kpis(f: Filters, today: str) -> Kpis:
         pp,
     )
     eu = _row(f"SELECT sum(region_share_dkk), count(*) FROM eu_projects_v WHERE {we}", pe)
+    # Granted in all and of that paid in one pass: a national store has ten million allocations.
+    granted, paid = _row(
+        f"SELECT sum(amount_dkk) FILTER (WHERE status IN ('granted', 'paid')), "
+        f"sum(amount_dkk) FILTER (WHERE status = 'paid') FROM allocations_v WHERE {wa}",
+        pa,
+    )
     day = reference_day(f, today)
     active = _one(
         f"SELECT count(*) FROM ({_network_status_sql(wn)}) s WHERE status = 'active'", [day, day, *pn]
@@ -317,10 +323,8 @@ def _kpis(f: Filters, today: str) -> Kpis:
         # No project in range is a known zero; projects whose shares are all unknown stay unknown.
         eu_region_share=Decimal(0) if eu[1] == 0 else eu[0],
         eu_projects=int(eu[1]),
-        granted=_one(
-            f"SELECT sum(amount_dkk) FROM allocations_v WHERE {wa} AND status IN ('granted', 'paid')", pa
-        ),
-        paid=_one(f"SELECT sum(amount_dkk) FROM allocations_v WHERE {wa} AND status = 'paid'", pa),
+        granted=granted,
+        paid=paid,
         capacity=_one(f"SELECT sum(capacity_dkk) FROM pools_v WHERE {wpo}", ppo),
     )
 
