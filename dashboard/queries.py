@@ -190,13 +190,19 @@ def sources(view: str, f: Filters) -> pd.DataFrame:
         src = view.removesuffix("_v").replace("participants", "memberships")
     return _df(
         # Rows become runs of consecutive row numbers ("4–12, 15"): computed per batch in the
-        # database, named for the few batches there are.
+        # database, named for the few batches there are. A batch whose rows here are one unbroken
+        # run (an upload shown whole: the usual case) is told by its count, first and last row;
+        # only the others are sorted into runs (a national store's allocations are one sort of ten
+        # million rows otherwise).
         f"""WITH r AS (SELECT v.batch_id, v.src_row FROM {src} v WHERE {w}),
-            c AS (SELECT batch_id, count(*) AS n FROM r GROUP BY 1),
+            c AS (SELECT batch_id, count(*) AS n, count(src_row) AS numbered, min(src_row) AS lo,
+                         max(src_row) AS hi FROM r GROUP BY 1),
+            whole AS (SELECT batch_id, lo, hi FROM c WHERE numbered = n AND hi - lo + 1 = n),
             g AS (SELECT batch_id, src_row,
                          src_row - row_number() OVER (PARTITION BY batch_id ORDER BY src_row) AS run
-                  FROM r WHERE src_row IS NOT NULL),
-            runs AS (SELECT batch_id, min(src_row) AS lo, max(src_row) AS hi FROM g GROUP BY batch_id, run),
+                  FROM r WHERE src_row IS NOT NULL AND batch_id NOT IN (SELECT batch_id FROM whole)),
+            runs AS (SELECT batch_id, min(src_row) AS lo, max(src_row) AS hi FROM g GROUP BY batch_id, run
+                     UNION ALL SELECT batch_id, lo, hi FROM whole),
             ranked AS (SELECT *, row_number() OVER (PARTITION BY batch_id ORDER BY lo) AS k FROM runs),
             txt AS (SELECT batch_id,
                            string_agg(CASE WHEN lo = hi THEN lo::VARCHAR ELSE lo::VARCHAR || '–' || hi::VARCHAR END,
