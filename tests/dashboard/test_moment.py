@@ -25,7 +25,7 @@ GRANTED = "Puljemidler bevilget i alt"
 
 
 @pytest.fixture
-def lake(demo_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def demo_copy(demo_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A copy of the demo store this test may write to, named by OVERBLIK_DB."""
     mine = tmp_path / "demo.sqlite"
     clone(demo_db, mine)
@@ -51,14 +51,14 @@ def _granted(at: AppTest) -> str:
     return next(m.value for m in at.metric if m.label == GRANTED)
 
 
-def test_a_run_asks_once_and_the_next_run_sees_a_commit(lake: Path, asked: list[int]) -> None:
+def test_a_run_asks_once_and_the_next_run_sees_a_commit(demo_copy: Path, asked: list[int]) -> None:
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
     at.run()
     assert [e.value for e in at.exception] == []
     assert len(asked) == 1  # the overview's cached queries all keyed by the one answer
     before = _granted(at)
     # Another process commits: every granted allocation gets 1.000 kr. more.
-    with store.connect(lake) as con:
+    with store.connect(demo_copy) as con:
         con.execute(
             "UPDATE allocations SET amount_dkk = amount_dkk + 1000 WHERE status IN ('granted', 'paid')"
         )
@@ -69,13 +69,13 @@ def test_a_run_asks_once_and_the_next_run_sees_a_commit(lake: Path, asked: list[
 
 
 def test_a_write_of_this_process_makes_the_run_ask_again(
-    lake: Path, asked: list[int], monkeypatch: pytest.MonkeyPatch
+    demo_copy: Path, asked: list[int], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(db._run, "started", True, raising=False)
     monkeypatch.setattr(db._run, "snapshot", None, raising=False)
     first = db.moment()
     assert db.moment() == first and len(asked) == 1  # within a run: the answer kept
-    with store.connect(lake) as con:
+    with store.connect(demo_copy) as con:
         con.execute("UPDATE allocations SET amount_dkk = amount_dkk + 1000")
     assert db.moment() == first  # a commit elsewhere waits for the next run
     db.clear_caches()  # what the data page calls after its own upload, undo or edit
@@ -83,10 +83,10 @@ def test_a_write_of_this_process_makes_the_run_ask_again(
     assert again[0] == "live" and again[1] > first[1]
 
 
-def test_an_audit_entry_keeps_the_key_and_a_data_commit_moves_it(lake: Path) -> None:
+def test_an_audit_entry_keeps_the_key_and_a_data_commit_moves_it(demo_copy: Path) -> None:
     from store import audit
 
-    with store.connect(lake) as con:
+    with store.connect(demo_copy) as con:
         first = store.data_version(con)
         audit.record(con, user="test", role="admin", action="login", page=None)
         assert store.snapshot_id(con) > first  # the entry is a commit of its own
