@@ -140,8 +140,7 @@ def year_bounds() -> tuple[int, int] | None:
 def filter_options(f: Filters) -> dict[str, list[str]]:
     """Choices of each filter that exist under the other filters, asked in one statement (each
     statement on the lake begins by reading its catalog)."""
-    names, lists, params = [], [], []
-    for name, sources in {
+    dims = {
         "region": [
             ("participants_v", "region"),
             ("meetings_v", "region"),
@@ -152,20 +151,21 @@ def filter_options(f: Filters) -> dict[str, list[str]]:
         "programme": [("eu_projects_v", "programme")],
         "pool": [("pools_v", "pool")],
         "organisation": [("participants_v", "organisation_canonical")],
-    }.items():
+    }
+    lists, params = [], []
+    for name, sources in dims.items():
         g = f.without(name)
         selects = []
         for view, col in sources:
             w, p = where(view, g)
             selects.append(f"SELECT DISTINCT {col} AS v FROM {view} WHERE {w}")
             params += p
-        names.append(name)
         lists.append(
             f"(SELECT coalesce(list(DISTINCT v ORDER BY v), []) FROM ({' UNION ALL '.join(selects)}) "
             f"WHERE v IS NOT NULL) AS {name}"
         )
     row = cursor().execute("SELECT " + ", ".join(lists), params).fetchone()
-    return {name: list(values) for name, values in zip(names, row, strict=True)}
+    return {name: list(values) for name, values in zip(dims, row, strict=True)}
 
 
 @cached
