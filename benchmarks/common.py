@@ -315,7 +315,7 @@ def code_version(*files: Path, extra: str = "") -> str:
     return h.hexdigest()[:10]
 
 
-SCHEMA_FILES = [ROOT / "store" / n for n in ("schema.sql", "views.sql", "tables.py")]
+SCHEMA_FILES = [ROOT / "store" / n for n in ("schema.sql", "views.sql", "tables.py", "summary.py")]
 
 
 def workbook(n: int, name: str | None = None) -> Path:

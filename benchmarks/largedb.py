@@ -12,6 +12,7 @@ its file) per kind so the 'Kilde' popovers have something to join.
 from __future__ import annotations
 
 import sys
+import time
 from pathlib import Path
 
 from benchmarks.common import CACHE, SCHEMA_FILES, code_version, fresh, log, move_store
@@ -218,6 +219,12 @@ def fill(con, n_allocations: int = N_ALLOCATIONS) -> None:
         "region_share = region_share_dkk"
     )
     x("COMMIT")
+    # What every writer does after its commit (loaders.commit): the projects page's summary.
+    from store import summary
+
+    t0 = time.perf_counter()
+    summary.refresh(con)
+    log(f"  project summary: {time.perf_counter() - t0:.0f} s")
     for t in (
         "networks",
         "memberships",

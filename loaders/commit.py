@@ -15,7 +15,7 @@ import duckdb
 from loaders import parse as P
 from loaders.plan import SheetPlan, absent_sql, key_text_sql, latest_batch, rejected_keys
 from loaders.problems import LoaderError, Problem
-from store import first_row, next_batch_id, rollback, write_lock
+from store import first_row, next_batch_id, rollback, summary, write_lock
 from store.tables import TABLES
 
 
@@ -61,6 +61,7 @@ def commit(
             stored_name=stored_name,
             note=note,
         )
+        summary.refresh(con)
     return plans
 
 

@@ -42,7 +42,7 @@ import duckdb
 import store
 from loaders import parse as P
 from loaders.problems import LoaderError, Problem
-from store import audit
+from store import audit, summary
 from store.tables import TABLES
 
 if TYPE_CHECKING:
@@ -630,7 +630,9 @@ def erase(
         except BaseException:
             store.rollback(con)
             raise
+        summary.refresh(con)  # before the purge: the summary's rows as they were go with the rest
         purge = _purge(con, loc)
+        summary.refresh(con)  # the purge rewrote data files: a new data version to name
     return {
         "token": token,
         "batch_id": batch,

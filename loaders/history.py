@@ -19,7 +19,7 @@ from typing import Any
 import duckdb
 
 from loaders.problems import LoaderError, Problem
-from store import DATA_TABLES, first_row, next_batch_id, rollback, write_lock
+from store import DATA_TABLES, first_row, next_batch_id, rollback, summary, write_lock
 
 
 def current_user() -> str:
@@ -146,7 +146,9 @@ def _reverse(con: duckdb.DuckDBPyConnection, batch_id: int, user: str | None, at
         later = _blocking_batch(con, table, batch_id)
         if later is not None:
             raise LoaderError(Problem("undo.superseded", params={"batch_id": batch_id, "later": later}))
-    return _reverse_now(con, batch_id, row, user, at)
+    new = _reverse_now(con, batch_id, row, user, at)
+    summary.refresh(con)
+    return new
 
 
 def _reverse_now(

@@ -17,6 +17,7 @@ from datetime import datetime
 import duckdb
 
 import store
+from store import summary
 
 
 def rename_organisation(
@@ -45,6 +46,7 @@ def rename_organisation(
         except BaseException:
             store.rollback(con)
             raise
+        summary.refresh(con)
     return batch
 
 

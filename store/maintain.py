@@ -27,6 +27,7 @@ from datetime import UTC, datetime, timedelta
 import duckdb
 
 import store
+from store import summary
 from store.backup import maintenance
 
 DEFAULT_RETENTION_DAYS = 400
@@ -137,6 +138,8 @@ def maintain(
                 "CALL ducklake_delete_orphaned_files('lake', older_than => now() - INTERVAL 1 DAY)"
             ).fetchall()
         )
+        # Merging files is a new data version (store.data_version): the summary names it again.
+        summary.refresh(con)
     return {
         "merged": merged,
         "expired": len(old),

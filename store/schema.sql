@@ -120,3 +120,18 @@ CREATE TABLE IF NOT EXISTS annexes (
     file_name    VARCHAR NOT NULL,
     content      BLOB NOT NULL
 );
+
+-- The projects page's register, one row per project over every link (store/summary.py): derived,
+-- brought up to date by each writer after its commit, used only for the data version it names.
+CREATE TABLE IF NOT EXISTS project_summary (
+    project        VARCHAR,
+    granted_dkk    DECIMAL(38,2),
+    paid_dkk       DECIMAL(38,2),
+    amount_dkk     DECIMAL(38,2),
+    is_eu          BOOLEAN,
+    organisations  BIGINT,
+    kinds          VARCHAR,
+    sources        VARCHAR,
+    orgs           VARCHAR[]
+);
+CREATE TABLE IF NOT EXISTS project_summary_state (data_version BIGINT NOT NULL);
