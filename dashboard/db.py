@@ -222,6 +222,13 @@ def cursor() -> duckdb.DuckDBPyConnection:
     return store.cursor(con)
 
 
+def live_version() -> int | None:
+    """The data version the calling cached function reads (store.data_version), or None when it
+    reads a past day."""
+    m: Moment = getattr(_reading, "moment", None) or moment()
+    return int(m[1]) if m[0] == "live" else None
+
+
 def names_visible() -> bool:
     """Whether the query being run may select members' names and titles: decided by the session's
     role (dashboard.access) and part of every cached result's key, so a viewer's results never
