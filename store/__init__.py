@@ -365,7 +365,9 @@ def snapshot_id(con: duckdb.DuckDBPyConnection) -> int:
 # Tables no page's figures read: what a session does (log-ins, a past day looked at, an annex
 # made) is recorded there, and each record is a commit; and the project summary, data derived from
 # the rest, which names the data version it was made for (store/summary.py).
-BOOKKEEPING = ("audit_log", "annexes", "snapshot_pins", "project_summary", "project_summary_state")
+BOOKKEEPING = (
+    "audit_log", "annexes", "snapshot_pins", "project_summary", "project_region_summary", "project_summary_state",
+)  # fmt: skip
 _ROW_CHANGES = ["inlined_delete", "inlined_insert", "tables_deleted_from", "tables_inserted_into"]
 
 

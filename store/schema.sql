@@ -134,4 +134,16 @@ CREATE TABLE IF NOT EXISTS project_summary (
     sources        VARCHAR,
     orgs           VARCHAR[]
 );
+-- The same per project and region of its links, the words as lists (merged over the regions chosen).
+CREATE TABLE IF NOT EXISTS project_region_summary (
+    project        VARCHAR,
+    region         VARCHAR,
+    granted_dkk    DECIMAL(38,2),
+    paid_dkk       DECIMAL(38,2),
+    amount_dkk     DECIMAL(38,2),
+    is_eu          BOOLEAN,
+    kinds          VARCHAR[],
+    sources        VARCHAR[],
+    orgs           VARCHAR[]
+);
 CREATE TABLE IF NOT EXISTS project_summary_state (data_version BIGINT NOT NULL);

@@ -1,6 +1,7 @@
 """The project register's summary: one row per project over every link the store holds (money,
-sources, organisations), kept beside the data so the projects page does not group a national
-store's million allocations again for every reader who opens it unfiltered.
+sources, organisations), and one per project and region, kept beside the data so the projects page
+does not group a national store's million allocations again for every reader who opens it
+unfiltered or for some regions.
 
 It is derived data. After every write (upload, undo, erasure, organisation edit, rebuild) the
 writer brings it up to date in a commit of its own: only the projects the write touched, found in
@@ -41,9 +42,31 @@ TEXT = f"""count(DISTINCT organisation) AS organisations,
 
 COLUMNS = "project, granted_dkk, paid_dkk, amount_dkk, is_eu, organisations, kinds, sources, orgs"
 
+# The same per project and region (of the link), with the words as sorted lists, so the rows of the
+# regions a reader chooses merge exactly: sums add, lists are joined and made distinct.
+LISTS = """list_sort(list(DISTINCT source_kind) FILTER (WHERE source_kind <> 'members')) AS kinds,
+       list_sort(list(DISTINCT source) FILTER (WHERE source IS NOT NULL)) AS sources,
+       list_sort(list(DISTINCT organisation) FILTER (WHERE organisation IS NOT NULL)) AS orgs"""
+REGION_COLUMNS = "project, region, granted_dkk, paid_dkk, amount_dkk, is_eu, kinds, sources, orgs"
+
 
 def _rows_sql(where: str = "TRUE") -> str:
     return f"SELECT project, {MONEY}, {TEXT} FROM project_links_b WHERE {where} GROUP BY project"  # noqa: S608 - our own SQL
+
+
+def _region_rows_sql(where: str = "TRUE") -> str:
+    """Written in the order of their region: a reader's scan of some regions skips the data of the
+    others by the files' min/max statistics (0,15 s to 0,09 s for one region of five, 1M links)."""
+    return (
+        f"SELECT project, region, {MONEY}, {LISTS} FROM project_links_b WHERE {where} "  # noqa: S608 - our own SQL
+        "GROUP BY project, region ORDER BY region, project"
+    )
+
+
+def merged(column: str) -> str:
+    """A list column of project_region_summary over the rows of one project: joined, distinct,
+    sorted (NULL lists add nothing)."""
+    return f"list_sort(list_distinct(flatten(list({column}) FILTER (WHERE {column} IS NOT NULL))))"
 
 
 def state(con: duckdb.DuckDBPyConnection) -> int | None:
@@ -72,7 +95,10 @@ def _changed_projects(con: duckdb.DuckDBPyConnection, since: int, until: int) ->
                 UNION SELECT project FROM {LAKE}.table_changes('project_members', $1, $2)
                 UNION SELECT COALESCE(acronym, title) FROM {LAKE}.table_changes('eu_projects', $1, $2)
                 UNION SELECT COALESCE(e.acronym, e.title) FROM eu_projects e
-                      WHERE e.project_key IN (SELECT project_key FROM {LAKE}.table_changes('eu_partners', $1, $2))""",  # noqa: S608
+                      WHERE e.project_key IN (SELECT project_key FROM {LAKE}.table_changes('eu_partners', $1, $2))
+                -- a pool's region is its allocations' region when they name none
+                UNION SELECT project FROM allocations
+                      WHERE pool IN (SELECT pool FROM {LAKE}.table_changes('pools', $1, $2))""",  # noqa: S608
             span,
         ).fetchall()
     except duckdb.Error:  # expired snapshots, or a table the store did not have then
@@ -113,13 +139,16 @@ def refresh(con: duckdb.DuckDBPyConnection, *, tries: int = 3) -> str:
                     continue
                 if whole:
                     con.execute("DELETE FROM project_summary")
+                    con.execute("DELETE FROM project_region_summary")
                     con.execute(f"INSERT INTO project_summary ({COLUMNS}) {_rows_sql()}")
+                    con.execute(f"INSERT INTO project_region_summary ({REGION_COLUMNS}) {_region_rows_sql()}")
                 elif projects:
+                    these = "project IN (SELECT unnest($1))"
+                    for table in ("project_summary", "project_region_summary"):
+                        con.execute(f"DELETE FROM {table} WHERE {these}", [projects])  # noqa: S608 - our own SQL
+                    con.execute(f"INSERT INTO project_summary ({COLUMNS}) {_rows_sql(these)}", [projects])
                     con.execute(
-                        "DELETE FROM project_summary WHERE project IN (SELECT unnest($1))", [projects]
-                    )
-                    con.execute(
-                        f"INSERT INTO project_summary ({COLUMNS}) {_rows_sql('project IN (SELECT unnest($1))')}",
+                        f"INSERT INTO project_region_summary ({REGION_COLUMNS}) {_region_rows_sql(these)}",
                         [projects],
                     )
                 con.execute("DELETE FROM project_summary_state")
@@ -134,4 +163,6 @@ def refresh(con: duckdb.DuckDBPyConnection, *, tries: int = 3) -> str:
     return "behind"
 
 
-assert {"project_summary", "project_summary_state"} <= set(BOOKKEEPING), "a refresh is not a data change"
+assert {"project_summary", "project_region_summary", "project_summary_state"} <= set(BOOKKEEPING), (
+    "a refresh is not a data change"
+)

@@ -4,17 +4,20 @@ What each proves:
 - every_write_keeps_it_exact: after an upload that changes a project's amount and adds a project,
   its undo, an alias that gives recipients another organisation, an organisation renamed on the
   data page and an erasure of a person named on a project, the summary names the data version and
-  holds exactly the rows a full recomputation gives; each write brought it up to date from the
+  holds exactly the rows a full recomputation gives (per project, and per project and region, also
+  after a pool's region changed); each write brought it up to date from the
   change feed (only the projects touched), never by recomputing everything; only the erasure's
   second refresh, after its purge expired the snapshots, recomputes everything.
 - feed_that_cannot_say: when the snapshots since the summary was made are gone, the refresh
   recomputes everything, and is exact.
 - maintain_names_the_new_version: `maintain` merges files and expires snapshots (a new data
   version); the summary names it afterwards, so the page keeps using it.
-- page_reads_it_only_when_current: unfiltered, the projects page's lists, headline and register
-  come from the summary without grouping the links (the live path is made to fail) and are the
-  same as the live path's; a data commit that did not refresh it (another writer lost a race)
-  makes the page compute from the links again and show the new project.
+- page_reads_it_unfiltered_and_by_region: unfiltered and for one, two or no-project regions, the
+  projects page's lists, headline and register come from the summaries without grouping the links
+  (the live path is made to fail) and are the same as the live path's.
+- page_reads_it_only_when_current: another filter groups the links; a data commit that did not
+  refresh the summary (another writer lost a race) makes the page compute from the links again and
+  show the new project.
 """
 
 from __future__ import annotations
@@ -73,6 +76,8 @@ def _whole(con) -> list[tuple]:
 def _exact(con) -> None:
     assert summary.state(con) == store.data_version(con)
     assert _kept(con) == _whole(con)
+    kept = con.execute(f"SELECT {summary.REGION_COLUMNS} FROM project_region_summary").fetchall()
+    assert sorted(kept, key=repr) == sorted(con.execute(summary._region_rows_sql()).fetchall(), key=repr)
 
 
 def _project(con, name: str) -> tuple | None:
@@ -128,6 +133,21 @@ def test_every_write_keeps_it_exact(con, refreshed: list[str], tmp_path: Path) -
     _exact(con)
     assert _project(con, NEW_PROJECT)[1] == ["Summary Sygehus"]
 
+    # A pool's region is its allocations' region when they name none (all of the demo's).
+    con.execute("BEGIN TRANSACTION")
+    con.execute("UPDATE pools SET region = 'Region Nordjylland' WHERE pool = 'AI-puljen 2020'")
+    con.execute("COMMIT")
+    assert summary.refresh(con) == "changed"
+    _exact(con)
+    assert (
+        con.execute(
+            "SELECT count(*) FROM project_region_summary WHERE region = 'Region Nordjylland'"
+        ).fetchall()[0][0]
+        == con.execute(
+            "SELECT count(DISTINCT project) FROM allocations WHERE pool = 'AI-puljen 2020'"
+        ).fetchall()[0][0]
+    )
+
     person, named_on = con.execute(
         "SELECT person, project FROM project_members ORDER BY person LIMIT 1"
     ).fetchall()[0]
@@ -137,7 +157,7 @@ def test_every_write_keeps_it_exact(con, refreshed: list[str], tmp_path: Path) -
 
     # The erasure refreshes twice: before its purge (the names go with the old files) and after it,
     # when the snapshots the feed would read are expired.
-    assert refreshed == ["changed"] * 6 + ["full"], refreshed
+    assert refreshed == ["changed"] * 7 + ["full"], refreshed
 
 
 def test_feed_that_cannot_say(con) -> None:
@@ -158,26 +178,38 @@ def test_maintain_names_the_new_version(con) -> None:
     _exact(con)
 
 
-def _front_live(monkeypatch: pytest.MonkeyPatch) -> queries.ProjectFront:
-    with monkeypatch.context() as m:
-        m.setattr(queries, "_summary_kept", lambda cur: False)
-        return queries.project_front.__wrapped__(queries.Filters())
-
-
-def test_page_reads_it_only_when_current(con, monkeypatch: pytest.MonkeyPatch) -> None:
-    live = _front_live(monkeypatch)
-
+def _front(monkeypatch: pytest.MonkeyPatch, f: queries.Filters, *, live: bool) -> queries.ProjectFront:
     def no_links(*a, **k):
         raise AssertionError("the links were grouped although the summary is current")
 
     with monkeypatch.context() as m:
-        m.setattr(queries, "_links_into", no_links)
-        kept = queries.project_front.__wrapped__(queries.Filters())
+        if live:
+            m.setattr(queries, "_summary_kept", lambda cur: False)
+        else:
+            m.setattr(queries, "_links_into", no_links)
+        return queries.project_front.__wrapped__(f)
+
+
+@pytest.mark.parametrize(
+    "regions",
+    [(), ("Region Syddanmark",), ("Region Hovedstaden", "Region Syddanmark"), ("Region Nordjylland",)],
+)
+def test_page_reads_it_unfiltered_and_by_region(con, monkeypatch: pytest.MonkeyPatch, regions) -> None:
+    f = queries.Filters(region=regions)
+    live, kept = _front(monkeypatch, f, live=True), _front(monkeypatch, f, live=False)
     assert kept.projects == live.projects
     assert kept.organisations == live.organisations
     assert kept.totals == live.totals
     pd.testing.assert_frame_equal(kept.register, live.register)
-    assert len(kept.register) == kept.totals[0] > 10  # every project of the demo
+    assert len(kept.register) == kept.totals[0]  # every project of the demo in those regions
+    assert kept.totals[0] >= 5 or regions == ("Region Nordjylland",)  # the equality above says something
+
+
+def test_page_reads_it_only_when_current(con, monkeypatch: pytest.MonkeyPatch) -> None:
+    live = _front(monkeypatch, queries.Filters(), live=True)
+    # Any other filter than regions groups the links.
+    with pytest.raises(AssertionError, match="links were grouped"):
+        _front(monkeypatch, queries.Filters(year_from=2020), live=False)
 
     # A data commit that did not bring the summary along: the page groups the links again.
     pool, year = con.execute("SELECT pool, year FROM allocations LIMIT 1").fetchall()[0]
