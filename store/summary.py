@@ -18,13 +18,17 @@ import duckdb
 from store import BOOKKEEPING, LAKE, data_version, rollback, write_lock
 
 
-def sorted_agg(column: str, sep: str, where: str = "TRUE") -> str:
-    """string_agg(DISTINCT column ORDER BY column) without its cost: an ordered aggregate over a
-    million groups takes 17 s in DuckDB, a list sorted afterwards 0,6 s. NULL when there is none."""
-    return (
-        f"nullif(array_to_string(list_sort(list(DISTINCT {column}) "
-        f"FILTER (WHERE {column} IS NOT NULL AND {where})), '{sep}'), '')"
-    )
+def sorted_list(column: str, where: str = "TRUE") -> str:
+    """The distinct values of a column in a group, sorted (NULL left out). list() then
+    list_distinct, not list(DISTINCT ...): a distinct aggregate keeps a hash table per group, and a
+    national store has a million groups of one link each (the refresh's 3,2 s to 2,2 s on 1M)."""
+    return f"list_sort(list_distinct(list({column}) FILTER (WHERE {where})))"
+
+
+def joined(column: str, sep: str, where: str = "TRUE") -> str:
+    """string_agg(DISTINCT column ORDER BY column) without its cost (an ordered aggregate over a
+    million groups takes 17 s in DuckDB); NULL when there is none."""
+    return f"nullif(array_to_string({sorted_list(column, where)}, '{sep}'), '')"
 
 
 # Per project of a relation of links (project_links_b's columns): granted in all and of that paid,
@@ -35,18 +39,18 @@ MONEY = """sum(amount_dkk) FILTER (WHERE status IN ('granted', 'paid')) AS grant
        bool_or(source_kind = 'eu') AS is_eu"""
 
 # Per project: its organisations (how many, and the sorted list), source kinds and sources.
-TEXT = f"""count(DISTINCT organisation) AS organisations,
-       {sorted_agg("source_kind", ",", "source_kind <> 'members'")} AS kinds,
-       {sorted_agg("source", ", ")} AS sources,
-       list_sort(list(DISTINCT organisation) FILTER (WHERE organisation IS NOT NULL)) AS orgs"""
+TEXT = f"""len({sorted_list("organisation")}) AS organisations,
+       {joined("source_kind", ",", "source_kind <> 'members'")} AS kinds,
+       {joined("source", ", ")} AS sources,
+       {sorted_list("organisation")} AS orgs"""
 
 COLUMNS = "project, granted_dkk, paid_dkk, amount_dkk, is_eu, organisations, kinds, sources, orgs"
 
 # The same per project and region (of the link), with the words as sorted lists, so the rows of the
 # regions a reader chooses merge exactly: sums add, lists are joined and made distinct.
-LISTS = """list_sort(list(DISTINCT source_kind) FILTER (WHERE source_kind <> 'members')) AS kinds,
-       list_sort(list(DISTINCT source) FILTER (WHERE source IS NOT NULL)) AS sources,
-       list_sort(list(DISTINCT organisation) FILTER (WHERE organisation IS NOT NULL)) AS orgs"""
+LISTS = f"""{sorted_list("source_kind", "source_kind <> 'members'")} AS kinds,
+       {sorted_list("source")} AS sources,
+       {sorted_list("organisation")} AS orgs"""
 REGION_COLUMNS = "project, region, granted_dkk, paid_dkk, amount_dkk, is_eu, kinds, sources, orgs"
 
 
