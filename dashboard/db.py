@@ -16,12 +16,12 @@ from collections import OrderedDict
 from collections.abc import Callable
 from datetime import date, datetime, time
 from typing import Any, ParamSpec, TypeVar
-from zoneinfo import ZoneInfo
 
 import duckdb
 import streamlit as st
 
 import store
+from dashboard.format import DANISH_TIME
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -59,9 +59,6 @@ def get_connection() -> duckdb.DuckDBPyConnection:
 
 
 # ---------------------------------------------------------------- the moment a page reads
-
-
-DANISH_TIME = ZoneInfo("Europe/Copenhagen")
 
 
 def _url_day(raw: object) -> date | None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from decimal import ROUND_HALF_EVEN, Decimal
+from zoneinfo import ZoneInfo
 
 import pandas as pd
 from babel.dates import format_date
@@ -107,19 +108,28 @@ def period(start: object, end: object, lang: str = "da") -> str:
     return a if a == b else f"{a}-{b}"
 
 
+DANISH_TIME = ZoneInfo("Europe/Copenhagen")
+
+
+def _day(d: dt.date | dt.datetime) -> dt.date:
+    """The day a reader sees: a moment with a time zone (a timestamp read back from the store is in
+    UTC) is first put in Danish time, or 23:30 UTC on the 7th would be shown as the 7th, not the 8th."""
+    if isinstance(d, dt.datetime):
+        return (d.astimezone(DANISH_TIME) if d.tzinfo is not None else d).date()
+    return d
+
+
 def date_long(d: dt.date | dt.datetime | None, lang: str = "da") -> str:
     """'17. juni 2019'."""
     if missing(d):
         return unknown(lang)
-    if isinstance(d, dt.datetime):
-        d = d.date()
+    d = _day(d)
     return format_date(d, "d. MMMM y" if lang == "da" else "d MMMM y", locale=_loc(lang))
 
 
 def month(d: dt.date | dt.datetime, lang: str = "da") -> str:
     """'okt. 2025' (a date axis's tick)."""
-    if isinstance(d, dt.datetime):
-        d = d.date()
+    d = _day(d)
     return format_date(d, "MMM y", locale=_loc(lang))
 
 
@@ -127,8 +137,7 @@ def date_short(d: dt.date | dt.datetime | None, lang: str = "da") -> str:
     """'17.06.2019'."""
     if missing(d):
         return unknown(lang)
-    if isinstance(d, dt.datetime):
-        d = d.date()
+    d = _day(d)
     return d.strftime("%d.%m.%Y") if lang == "da" else d.isoformat()
 
 

@@ -14,13 +14,13 @@ import zipfile
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import duckdb
 import pandas as pd
 
 import store
 from dashboard import format as fmt
+from dashboard.format import DANISH_TIME
 from dashboard.i18n import nt, t
 from loaders.history import chain_head, history, live, original_file, redo, undo, undo_preview
 from loaders.ingest import FilePlan, Options, Progress, commit_plan, plan_file
@@ -30,7 +30,6 @@ from loaders.problems import LoaderError, Problem
 from loaders.templates import FILE_NAMES, write_template, write_templates
 from translations import N_
 
-DANISH_TIME = ZoneInfo("Europe/Copenhagen")
 STATUS = {
     "loaded": N_("Gemt"),
     "duplicate": N_("Intet at ændre: alle rækker findes allerede"),
