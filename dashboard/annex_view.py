@@ -73,7 +73,7 @@ def kept() -> None:
         st.dataframe(
             pd.DataFrame(
                 {
-                    t("Dato"): [fmt.date_short(r.made_at.astimezone(db.DANISH_TIME), L) for r in rows],
+                    t("Dato"): [fmt.date_short(r.made_at, L) for r in rows],
                     t("Filtre"): [r.filters_text for r in rows],
                     t("Rolle"): [t(access.ROLE_LABELS.get(r.role, r.role)) for r in rows],
                     t("Fil"): [r.file_name for r in rows],
@@ -87,7 +87,7 @@ def kept() -> None:
 
         def named(annex_id: int) -> str:
             r = by_id[annex_id]
-            day = fmt.date_short(r.made_at.astimezone(db.DANISH_TIME), L)
+            day = fmt.date_short(r.made_at, L)
             return f"{day} · {r.filters_text} · {t(access.ROLE_LABELS.get(r.role, r.role))} · {r.file_name}"
 
         c1, c2 = st.columns([4, 1], vertical_alignment="bottom")

@@ -710,11 +710,11 @@ _IN_REGIONS = "region IN (SELECT unnest(?))"
 _REGIONS_MONEY = f"""SELECT project, sum(granted_dkk) AS granted_dkk, sum(paid_dkk) AS paid_dkk,
     sum(amount_dkk) AS amount_dkk, bool_or(is_eu) AS is_eu
     FROM project_region_summary WHERE {_IN_REGIONS} GROUP BY project"""
-_REGIONS_TEXT = f"""SELECT project, coalesce(len(orgs), 0) AS organisations, nullif(array_to_string(kinds, ','), '') AS kinds,
-    nullif(array_to_string(sources, ', '), '') AS sources, orgs
-    FROM (SELECT project, {summary.merged("kinds")} AS kinds, {summary.merged("sources")} AS sources,
-                 {summary.merged("orgs")} AS orgs
-          FROM project_region_summary WHERE {_IN_REGIONS} AND project IN (SELECT project FROM top) GROUP BY project)"""
+_REGIONS_TEXT = summary.words(
+    f"""SELECT project, {summary.merged("kinds")} AS kinds, {summary.merged("sources")} AS sources,
+               {summary.merged("orgs")} AS orgs
+        FROM project_region_summary WHERE {_IN_REGIONS} AND project IN (SELECT project FROM top) GROUP BY project"""
+)
 
 
 def _register_sql(
@@ -739,7 +739,7 @@ def _register_sql(
                     ORDER BY coalesce(money.granted_dkk, 0) + coalesce(eu.share_dkk, 0) DESC, money.project{_limit(top)}),
             ranked AS (SELECT top.project, top.granted_dkk, top.paid_dkk, top.share_dkk,
                               coalesce(txt.organisations, 0) AS organisations, txt.kinds, txt.sources,
-                              nullif(array_to_string(txt.orgs, ', '), '') AS organisation_names, txt.orgs
+                              nullif(array_to_string(txt.orgs, '{summary.ORG_SEP}'), '') AS organisation_names, txt.orgs
                        FROM top LEFT JOIN ({txt}) txt USING (project)),
             lo AS (SELECT project, unnest(orgs) AS organisation FROM ranked),
             per_org AS (SELECT m.organisation_canonical AS organisation, count(DISTINCT lower(m.person)) AS n

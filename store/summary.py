@@ -38,10 +38,13 @@ MONEY = """sum(amount_dkk) FILTER (WHERE status IN ('granted', 'paid')) AS grant
        sum(coalesce(amount_dkk, 0)) AS amount_dkk,
        bool_or(source_kind = 'eu') AS is_eu"""
 
+# How the register writes a list of source kinds, of sources and of organisations.
+KIND_SEP, SOURCE_SEP, ORG_SEP = ",", ", ", ", "
+
 # Per project: its organisations (how many, and the sorted list), source kinds and sources.
 TEXT = f"""len({sorted_list("organisation")}) AS organisations,
-       {joined("source_kind", ",", "source_kind <> 'members'")} AS kinds,
-       {joined("source", ", ")} AS sources,
+       {joined("source_kind", KIND_SEP, "source_kind <> 'members'")} AS kinds,
+       {joined("source", SOURCE_SEP)} AS sources,
        {sorted_list("organisation")} AS orgs"""
 
 COLUMNS = "project, granted_dkk, paid_dkk, amount_dkk, is_eu, organisations, kinds, sources, orgs"
@@ -64,6 +67,16 @@ def _region_rows_sql(where: str = "TRUE") -> str:
     return (
         f"SELECT project, region, {MONEY}, {LISTS} FROM project_links_b WHERE {where} "  # noqa: S608 - our own SQL
         "GROUP BY project, region ORDER BY region, project"
+    )
+
+
+def words(lists: str) -> str:
+    """TEXT's columns (project, organisations, kinds, sources, orgs) from a relation of one row per
+    project whose kinds, sources and orgs are sorted lists (LISTS, merged over regions)."""
+    return (
+        f"SELECT project, coalesce(len(orgs), 0) AS organisations, "  # noqa: S608 - our own SQL
+        f"nullif(array_to_string(kinds, '{KIND_SEP}'), '') AS kinds, "
+        f"nullif(array_to_string(sources, '{SOURCE_SEP}'), '') AS sources, orgs FROM ({lists})"
     )
 
 
